@@ -1,0 +1,145 @@
+"""pandera schemas for every dataframe Salient writes; the data dictionary is generated from them.
+
+Column names are a contract with analysts, notebooks and downstream tools: add columns, do not
+rename them. Each column carries a description, which `data_dictionary()` turns into docs.
+"""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+from salient.model import CATEGORIES, HEDGES, MEASURES, PRECISIONS, PUBLISHED_BASES, SIDES
+
+
+def _str(description: str, *, nullable: bool = True, isin: tuple[str, ...] | None = None) -> pa.Column:
+    checks = [pa.Check.isin(list(isin))] if isin else None
+    return pa.Column(str, checks=checks, nullable=nullable, description=description)
+
+
+def _num(description: str) -> pa.Column:
+    return pa.Column(float, nullable=True, coerce=True, description=description)
+
+
+def _int(description: str) -> pa.Column:
+    return pa.Column(int, coerce=True, description=description)
+
+
+def _bool(description: str) -> pa.Column:
+    return pa.Column(bool, coerce=True, description=description)
+
+
+INGEST = pa.DataFrameSchema(
+    {
+        "file": _str("Input file name, relative to the corpus folder.", nullable=False),
+        "article_id": _str("File stem; empty when the file was skipped."),
+        "status": _str(
+            "parsed, parsed_with_warnings or skipped.",
+            nullable=False,
+            isin=("parsed", "parsed_with_warnings", "skipped"),
+        ),
+        "reason": _str("Why the file was skipped, or the warnings it raised; empty if clean."),
+        "encoding": _str("Encoding the text was decoded with (utf-8, utf-8-sig, cp1252, ...)."),
+        "format": _str("txt, md or html; empty when skipped before reading."),
+        "n_bytes": _int("Size of the file in bytes."),
+    },
+    strict=True,
+    ordered=True,
+)
+
+ARTICLES = pa.DataFrameSchema(
+    {
+        "article_id": _str("File stem; the key every other table refers to.", nullable=False),
+        "file": _str("Input file name.", nullable=False),
+        "sha256": _str("SHA-256 of the file's bytes: which version of the file was read.", nullable=False),
+        "title": _str("Title from the manifest, the HTML, or the first line of the text."),
+        "outlet": _str("Publishing outlet, from the manifest or the HTML metadata."),
+        "url": _str("Address of the article, from the manifest or the HTML metadata."),
+        "published": _str("Publication date, ISO at its precision (YYYY-MM-DD, YYYY-MM or YYYY)."),
+        "published_basis": _str(
+            "Where the date comes from: manifest, html_meta, text, inferred or unknown.",
+            nullable=False,
+            isin=PUBLISHED_BASES,
+        ),
+        "published_precision": _str("day, month, year or unknown.", nullable=False, isin=PRECISIONS),
+        "published_earliest": _str("Earliest possible publication day (ISO)."),
+        "published_latest": _str("Latest possible publication day (ISO)."),
+        "n_chars": _int("Characters in the decoded text that offsets refer to."),
+        "n_body_sentences": _int("Sentences in the article body."),
+        "n_boilerplate_sentences": _int("Sentences in boilerplate (read-more lists, pasted stories, ...)."),
+    },
+    strict=True,
+    ordered=True,
+)
+
+CLAIMS = pa.DataFrameSchema(
+    {
+        "claim_id": _str("Stable id: article id and character span of the quantity.", nullable=False),
+        "article_id": _str("Article the claim was read from.", nullable=False),
+        "category": _str("What is counted.", nullable=False, isin=CATEGORIES),
+        "measure": _str("For territory: held, gained or lost; empty otherwise.", nullable=False, isin=MEASURES),
+        "side": _str("Whose forces, territory, losses or drones (KP = North Korea).", nullable=False, isin=SIDES),
+        "value_low": _num("Lower bound in `unit`; empty when the text gives none (at_most, vague)."),
+        "value_best": _num("Best single value in `unit`; empty for vague quantities."),
+        "value_high": _num("Upper bound in `unit`; empty when the text gives none (at_least)."),
+        "unit": _str("Canonical unit: km2, km, persons, vehicles, drones, battalions, percent, ratio, ...", nullable=False),
+        "hedge": _str("How sure the text is.", nullable=False, isin=HEDGES),
+        "hedge_text": _str("The hedging words as written (about, as many as, up to, ...)."),
+        "quantity_text": _str("The quantity as written: article_text[char_start:char_end].", nullable=False),
+        "as_of": _str("Date the claim refers to, ISO at its precision."),
+        "as_of_precision": _str("day, month, year or unknown.", nullable=False, isin=PRECISIONS),
+        "as_of_earliest": _str("Earliest day the claim can refer to (ISO)."),
+        "as_of_latest": _str("Latest day the claim can refer to (ISO)."),
+        "as_of_basis": _str(
+            "explicit (a date in the sentence), context (an earlier sentence of the paragraph), "
+            "published (the article's date), or unknown.",
+            nullable=False,
+            isin=("explicit", "context", "published", "unknown"),
+        ),
+        "attributed_to": _str("Who the text says the number comes from; empty if unattributed."),
+        "place": _str("Place the claim is about, as named in the text or its heading."),
+        "in_scope": _bool("True when the claim is about the corpus' theatre and in the article body."),
+        "scope_reason": _str("Why the claim is in or out of scope.", nullable=False),
+        "section": _str("title, body or boilerplate.", nullable=False, isin=("title", "body", "boilerplate")),
+        "sentence": _str("The whole sentence the quantity stands in.", nullable=False),
+        "sentence_start": _int("Offset of the sentence in the article text."),
+        "char_start": _int("Offset of the quantity's first character in the article text."),
+        "char_end": _int("Offset just past the quantity's last character."),
+    },
+    strict=True,
+    ordered=True,
+)
+
+DRONE_MENTIONS = pa.DataFrameSchema(
+    {
+        "mention_id": _str("Stable id: article id and character span.", nullable=False),
+        "article_id": _str("Article the mention was read from.", nullable=False),
+        "tactic": _str("Tactic from the taxonomy (data/drone_taxonomy.csv).", nullable=False),
+        "term": _str("The words as written.", nullable=False),
+        "side": _str("Side using the drones or the tactic.", nullable=False, isin=SIDES),
+        "section": _str("title, body or boilerplate.", nullable=False, isin=("title", "body", "boilerplate")),
+        "in_scope": _bool("True when the sentence is about the corpus' theatre and in the body."),
+        "sentence": _str("The whole sentence.", nullable=False),
+        "char_start": _int("Offset of the term in the article text."),
+        "char_end": _int("Offset just past the term."),
+    },
+    strict=True,
+    ordered=True,
+)
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "ingest": INGEST,
+    "articles": ARTICLES,
+    "claims": CLAIMS,
+    "drone_mentions": DRONE_MENTIONS,
+}
+
+
+def data_dictionary() -> str:
+    """Markdown tables of every schema's columns and descriptions."""
+    parts = []
+    for name, schema in SCHEMAS.items():
+        parts.append(f"## `{name}.csv`\n\n| column | type | description |\n|---|---|---|")
+        for col, spec in schema.columns.items():
+            parts.append(f"| `{col}` | {spec.dtype} | {spec.description or ''} |")
+        parts.append("")
+    return "\n".join(parts)
