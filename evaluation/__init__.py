@@ -1,0 +1,1 @@
+"""Scoring of extracted claims against hand-made gold files (see evaluation/README.md)."""
