@@ -336,3 +336,11 @@ def test_empty_input_gives_empty_valid_frame():
     out = consolidate(frame())
     assert out.empty
     assert list(out.columns) == list(CONSOLIDATED.columns)
+
+
+def test_claims_read_back_from_csv_consolidate(tmp_path):
+    path = tmp_path / "claims.csv"
+    frame(make_claim("a1", as_of=None), make_claim("a2", as_of=None)).to_csv(path, index=False)
+    out = consolidate(pd.read_csv(path))
+    assert out["n_articles"].tolist() == [2]
+    assert out["sources"].tolist() == [""]

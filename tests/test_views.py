@@ -280,3 +280,16 @@ def test_read_reference_errors_name_file_and_column(tmp_path, text, message):
     with pytest.raises(ValueError, match=message) as err:
         read_reference(path)
     assert "bad_ref.csv" in str(err.value)
+
+
+def test_views_work_on_claims_read_back_from_csv(tmp_path):
+    path = tmp_path / "claims.csv"
+    frame(
+        make_claim("a", as_of=None, **AREA),
+        make_claim("b", as_of=None, start=9, **AREA),
+    ).to_csv(path, index=False)
+    back = pd.read_csv(path)
+    view = territory(back)
+    assert view["source_label"].tolist() == ["a", "b"]
+    assert view["date_mid"].isna().all()
+    assert implied_ratios(troops(back)).empty

@@ -127,7 +127,8 @@ def consolidate(
     for group in groups:
         group.row = _merge(group.members)
     _flag_contradictions(groups, rel_tol, stocks)
-    rows = [_finish(group, groups) for group in groups]
+    by_id = {group.row["group_id"]: group for group in groups}
+    rows = [_finish(group, by_id) for group in groups]
     out = _sort(_typed(pd.DataFrame(rows, columns=COLUMNS)))
     return CONSOLIDATED.validate(out)
 
@@ -375,8 +376,7 @@ def _disjoint(a: tuple[float, float], b: tuple[float, float]) -> bool:
 # ---------------------------------------------------------------------------- output
 
 
-def _finish(group: _Group, groups: list[_Group]) -> dict:
-    by_id = {g.row["group_id"]: g for g in groups}
+def _finish(group: _Group, by_id: dict[str, _Group]) -> dict:
     others = sorted(group.contradicts)
     row = dict(group.row)
     row["contradiction"] = bool(others)
