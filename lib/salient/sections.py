@@ -36,7 +36,7 @@ STORY_LOOKAHEAD_LINES = 4  # a pasted story has prose within this many lines of 
 _SENTENCE_END = re.compile(r"[.!?…:;,][\"'”’»)\]*_]*$")
 _PROSE_END = re.compile(r"[.!?…][\"'”’»)\]*_]*$")
 _LIST_ITEM = re.compile(r"(?:[-*•–—·]|\d{1,3}[.)])\s")
-_DECORATION = re.compile(r"^\s*(?:#{1,6}\s+)?[*_]*\s*|\s*[*_]*\s*$")
+_DECORATION = "*_ \t\r\f\v\u00a0"  # markdown emphasis and spaces around a line
 _LINE = re.compile(r"[^\n]*\n?")
 _HEADING = re.compile(r"\s*#{1,6}\s")
 
@@ -120,8 +120,15 @@ def split_sections(text: str, *, title: str | None = None) -> tuple[Section, ...
 
 
 def _normalize(line: str) -> str:
-    """A line without surrounding whitespace, markdown heading hashes or emphasis marks."""
-    return _DECORATION.sub("", line)
+    """A line without surrounding whitespace, markdown heading hashes or emphasis marks.
+
+    >>> _normalize("## **Related Articles** ")
+    'Related Articles'
+    """
+    text = line.strip()
+    if _HEADING.match(text):
+        text = text.lstrip("#")
+    return text.strip(_DECORATION)
 
 
 def _is_title(content: list[_Line], title: str | None) -> bool:

@@ -32,7 +32,8 @@ ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 # Abbreviations that are only abbreviations before a number ("No. 2", "Art. 5", "Fig. 3").
 NUMBER_ABBREVIATIONS = frozenset({"no", "nos", "art", "vol", "fig", "pp", "p", "para", "sec", "ch"})
 
-_LINE = re.compile(r"[^\n]+")
+TOKEN_WINDOW = 32  # characters looked at before a period; abbreviations are shorter
+_LINE = re.compile(r"[^\S\n]*([^\n]*[^\s])")  # group 1: a line without surrounding space
 _BREAK = re.compile(
     r"""
     (?P<stop>[.!?…]+)            # terminal punctuation
@@ -65,7 +66,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     paragraph = _paragraphs_before(text, start)
     sentences: list[Sentence] = []
     for line in _LINE.finditer(text, start, end):
-        pieces = _split_line(text, line.start(), line.end())
+        pieces = _split_line(text, line.start(1), line.end(1))
         if pieces:
             sentences.extend(Sentence(a, b, paragraph, text[a:b]) for a, b in pieces)
             paragraph += 1
@@ -81,23 +82,24 @@ def _paragraphs_before(text: str, start: int) -> int:
 
 
 def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans within one line, stripped of surrounding whitespace."""
+    """Sentence spans within one stripped line; a span ends at its punctuation and the next
+    starts after the spaces, so no span has surrounding whitespace."""
     spans = []
     piece_start = start
     for brk in _BREAK.finditer(text, start, end):
-        stop_end = brk.end("close")
         if _is_break(text, piece_start, brk):
-            spans.append((piece_start, stop_end))
+            spans.append((piece_start, brk.end("close")))
             piece_start = brk.end()
     spans.append((piece_start, end))
-    return [span for span in (_strip(text, a, b) for a, b in spans) if span]
+    return spans
 
 
 def _is_break(text: str, piece_start: int, brk: re.Match[str]) -> bool:
     """False when the period ends an abbreviation, an initial or a list number, not a sentence."""
     if brk.group("stop") != "." or brk.group("close"):
         return True
-    token_match = _TOKEN_BEFORE.search(text, piece_start, brk.start("stop"))
+    stop = brk.start("stop")
+    token_match = _TOKEN_BEFORE.search(text, max(piece_start, stop - TOKEN_WINDOW), stop)
     if token_match is None:
         return True
     token = token_match.group(1).lstrip(_OPENERS)
@@ -110,12 +112,3 @@ def _is_break(text: str, piece_start: int, brk: re.Match[str]) -> bool:
         return False
     before_token = text[piece_start : token_match.start()]
     return not (before_token.strip() == "" and _ENUMERATOR.fullmatch(token))
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """`(start, end)` narrowed to exclude surrounding whitespace; None when nothing is left."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return (start, end) if start < end else None
