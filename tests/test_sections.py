@@ -270,3 +270,25 @@ def test_devset_d08_body_ends_at_read_more():
     assert section_at(text, "sure. And how many").kind == "comments"
     assert section_at(text, "free articles").kind == "subscription"
     assert section_at(text, "67,000").label == "body"
+
+
+def test_other_outlet_layouts_caption_topics_and_standards():
+    text = (
+        "Troops regroup near the border\n"
+        "Soldiers withdrew from two villages overnight and dug in along a river, officers said.\n"
+        "Image caption: A column of 40 trucks on the highway near the border\n"
+        "The brigade lost 3 tanks in the retreat, according to a battalion commander.\n"
+        "Explore more on these topics\n"
+        "Borders\n"
+        "Reuse this content\n"
+        "Most viewed\n"
+        "Celebrity couple splits after 12 years\n"
+        "Our Standards: The Example Trust Principles.\n"
+    )
+    assert section_at(text, "40 trucks").kind == "caption"
+    assert section_at(text, "3 tanks").label == "body"
+    assert section_at(text, "Borders").kind == "related"
+    assert section_at(text, "Reuse this content").kind == "footer"
+    assert section_at(text, "12 years").label == "boilerplate"
+    assert section_at(text, "Our Standards").kind == "footer"
+    assert text[: body_end(text)].rstrip().endswith("according to a battalion commander.")

@@ -54,7 +54,6 @@ class Marker:
 @dataclass(slots=True)
 class _Line:
     start: int
-    end: int  # past the newline
     text: str  # stripped of whitespace and markdown decoration
     heading: bool = False  # a markdown "# " heading
     label: str = "body"
@@ -107,7 +106,7 @@ def split_sections(text: str, *, title: str | None = None) -> tuple[Section, ...
     if not text:
         return ()
     lines = [
-        _Line(m.start(), m.end(), _normalize(m.group()), bool(_HEADING.match(m.group())))
+        _Line(m.start(), _normalize(m.group()), bool(_HEADING.match(m.group())))
         for m in _LINE.finditer(text)
         if m.group()
     ]
