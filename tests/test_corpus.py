@@ -4,11 +4,14 @@ import doctest
 import hashlib
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import salient.corpus
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from salient.corpus import CorpusError, articles_table, load_corpus, read_article
 from salient.schemas import ARTICLES, INGEST
 
@@ -209,6 +212,14 @@ def test_bom_is_stripped(tmp_path):
     assert article.warnings == ()
 
 
+def test_utf16_with_a_bom_is_text_not_binary(tmp_path):
+    write(tmp_path, "notepad.txt", ("Bridge reopens\r\n" + BODY).encode("utf-16"))
+    article = only_article(load_corpus(tmp_path))
+    assert article.encoding == "utf-16"
+    assert article.text == "Bridge reopens\n" + BODY
+    assert article.warnings == ()
+
+
 def test_crlf_line_ends_become_lf(tmp_path):
     write(tmp_path, "windows.txt", b"Bridge reopens\r\n\r\n" + BODY.encode() + b"Second line.\r")
     article = only_article(load_corpus(tmp_path))
@@ -339,6 +350,27 @@ def test_folder_with_nothing_readable_gives_an_empty_corpus(tmp_path):
     assert list(corpus.ingest.columns) == list(INGEST.columns)
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")),
+    ),
+    st.sampled_from([".txt", ".md", ".html"]),
+)
+def test_any_bytes_give_an_article_or_a_skip_row_never_an_exception(raw, suffix):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"random{suffix}"
+        path.write_bytes(raw)
+        article, row = read_article(path)
+    assert row["status"] in {"parsed", "parsed_with_warnings", "skipped"}
+    assert (article is None) == (row["status"] == "skipped")
+    if article is not None:
+        assert article.text.strip()
+        assert "\r" not in article.text
+        assert article.sections[0].start == 0 and article.sections[-1].end == len(article.text)
+
+
 def test_read_article_alone_never_raises_for_a_bad_file(tmp_path):
     article, row = read_article(tmp_path / "absent.txt")
     assert article is None
@@ -377,3 +409,15 @@ def test_seed_corpus_reads_cleanly():
     by_id = table.set_index("article_id")
     assert by_id.loc["003_6cad6c47854ec21f", "outlet"] == "Kyiv Independent"
     assert pd.isna(by_id.loc["000_6cef81237ad4168d", "title"])
+
+
+def test_a_crashing_html_parser_skips_the_file(tmp_path, monkeypatch):
+    import trafilatura
+
+    def crash(*args, **kwargs):
+        raise ValueError("tree too deep")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", crash)
+    write(tmp_path, "page.html", "<html><body><p>" + BODY + "</p></body></html>")
+    row = ingest_row(load_corpus(tmp_path), "page.html")
+    assert (row["status"], row["reason"]) == ("skipped", "HTML could not be parsed: tree too deep")

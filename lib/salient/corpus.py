@@ -42,6 +42,7 @@ BINARY_CONTROL_SHARE = 0.10  # above this share of control bytes a file is not t
 MIN_HTML_BODY_WORDS = 5  # an extracted "body" without one line this long is navigation
 # C0 control bytes other than tab, newline, vertical tab, form feed, carriage return and escape.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1b")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _HTML_START = re.compile(r"\s*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE)
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ].*)?")
 _HTML_DATE_PARAMS = {"original_date": True, "outputformat": "%Y-%m-%d", "extensive_search": False}
@@ -180,7 +181,7 @@ def _decode_file(raw: bytes, source_format: str) -> _Decoded:
     """Bytes → text, format and warnings; raises `_Skip` for binary, empty or bodiless files."""
     if not raw.strip():
         raise _Skip("empty file", source_format=source_format)
-    if looks_binary(raw):
+    if not raw.startswith(_UTF16_BOMS) and looks_binary(raw):
         raise _Skip("binary file", source_format=source_format)
     text, encoding, warnings = decode_text(raw)
     if not text.strip():
@@ -211,11 +212,19 @@ def looks_binary(raw: bytes) -> bool:
 def decode_text(raw: bytes) -> tuple[str, str, list[str]]:
     """Bytes → (text with ``\\n`` line ends, encoding name, warnings).
 
+    UTF-8 (a BOM is stripped) or BOM-marked UTF-16 first, then cp1252, then latin-1 (which
+    decodes anything), with a warning for the fallbacks.
+
     >>> decode_text("café".encode("cp1252"))
     ('café', 'cp1252', ['decoded as cp1252'])
     """
     warnings: list[str] = []
-    encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
+    if raw.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    elif raw.startswith(_UTF16_BOMS):
+        encoding = "utf-16"  # the BOM gives the byte order; NUL bytes are expected here
+    else:
+        encoding = "utf-8"
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError:
@@ -242,13 +251,17 @@ def _from_html(html: str, encoding: str) -> _Decoded:
     """The article body of an HTML page (trafilatura), its title, outlet, URL and meta date."""
     import trafilatura  # imported here: ~0.3 s that plain-text corpora never pay
 
-    document = trafilatura.bare_extraction(
-        html,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        date_extraction_params=_HTML_DATE_PARAMS,
-    )
+    try:
+        document = trafilatura.bare_extraction(
+            html,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            date_extraction_params=_HTML_DATE_PARAMS,
+        )
+    except Exception as error:  # a third-party parser on arbitrary input: never fail the run
+        reason = f"HTML could not be parsed: {error}"
+        raise _Skip(reason, encoding=encoding, source_format="html") from error
     body = normalize_newlines(document.text or "") if document is not None else ""
     title = _clean(document.title) if document is not None else None
     if not _has_prose(body, title):
