@@ -98,17 +98,22 @@ class _Skip(Exception):
 def load_corpus(path: str | Path, *, max_bytes: int = 5_000_000) -> Corpus:
     """Read every article file at the top level of the folder `path`.
 
-    Raises `CorpusError` only when the folder itself is missing; a folder without one readable
-    article gives a `Corpus` with no articles (the caller decides what that means).
+    Raises `CorpusError` only when the folder itself is missing or cannot be listed; a folder
+    without one readable article gives a `Corpus` with no articles (the caller decides what
+    that means).
     """
     folder = Path(path)
     if not folder.is_dir():
         what = "does not exist" if not folder.exists() else "is not a folder"
         raise CorpusError(f"corpus folder {str(folder)!r} {what}")
+    try:
+        files = _input_files(folder)
+    except OSError as error:
+        raise CorpusError(f"corpus folder {str(folder)!r} cannot be listed: {error}") from error
     manifest, rows = read_manifest(folder)
     articles = []
     present = set()
-    for file in _input_files(folder):
+    for file in files:
         present.add(file.name)
         article, row = read_article(file, manifest.get(file.name), max_bytes=max_bytes)
         rows.append(row)
