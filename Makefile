@@ -24,7 +24,7 @@ figures: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check lib tests benchmarks evaluation
 	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest --nbval-lax notebooks -p no:randomly
+	$(BIN)/python -m pytest --nbval-lax notebooks || [ $$? -eq 5 ]  # 5: no notebooks collected
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests benchmarks evaluation

@@ -258,7 +258,9 @@ def test_unsupported_extensions_hidden_files_and_folders(tmp_path):
         "unsupported extension",
         12,
     )
-    assert [a.article_id for a in corpus.articles] == ["README"]
+    assert corpus.articles == []
+    readme = ingest_row(corpus, "README.md")
+    assert (readme["status"], readme["reason"]) == ("skipped", "documentation file, not an article")
 
 
 def test_unreadable_files_are_skipped_with_the_os_message(tmp_path, monkeypatch):

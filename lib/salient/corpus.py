@@ -147,6 +147,8 @@ def read_article(
         return None, _skipped(file.name, _os_reason(error))
     if source_format is None:
         return None, _skipped(file.name, "unsupported extension", n_bytes=n_bytes)
+    if entry is None and file.stem.upper() in ("README", "LICENSE", "CHANGELOG"):
+        return None, _skipped(file.name, "documentation file, not an article", n_bytes=n_bytes)
     try:
         raw = _read_bytes(file, n_bytes, max_bytes)
         decoded = _decode_file(raw, source_format)

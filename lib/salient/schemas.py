@@ -11,7 +11,9 @@ import pandera.pandas as pa
 from salient.model import CATEGORIES, HEDGES, MEASURES, PRECISIONS, PUBLISHED_BASES, SIDES
 
 
-def _str(description: str, *, nullable: bool = True, isin: tuple[str, ...] | None = None) -> pa.Column:
+def _str(
+    description: str, *, nullable: bool = True, isin: tuple[str, ...] | None = None
+) -> pa.Column:
     checks = [pa.Check.isin(list(isin))] if isin else None
     return pa.Column(str, checks=checks, nullable=nullable, description=description)
 
@@ -50,7 +52,9 @@ ARTICLES = pa.DataFrameSchema(
     {
         "article_id": _str("File stem; the key every other table refers to.", nullable=False),
         "file": _str("Input file name.", nullable=False),
-        "sha256": _str("SHA-256 of the file's bytes: which version of the file was read.", nullable=False),
+        "sha256": _str(
+            "SHA-256 of the file's bytes: which version of the file was read.", nullable=False
+        ),
         "title": _str("Title from the manifest, the HTML, or the first line of the text."),
         "outlet": _str("Publishing outlet, from the manifest or the HTML metadata."),
         "url": _str("Address of the article, from the manifest or the HTML metadata."),
@@ -60,12 +64,16 @@ ARTICLES = pa.DataFrameSchema(
             nullable=False,
             isin=PUBLISHED_BASES,
         ),
-        "published_precision": _str("day, month, year or unknown.", nullable=False, isin=PRECISIONS),
+        "published_precision": _str(
+            "day, month, year or unknown.", nullable=False, isin=PRECISIONS
+        ),
         "published_earliest": _str("Earliest possible publication day (ISO)."),
         "published_latest": _str("Latest possible publication day (ISO)."),
         "n_chars": _int("Characters in the decoded text that offsets refer to."),
         "n_body_sentences": _int("Sentences in the article body."),
-        "n_boilerplate_sentences": _int("Sentences in boilerplate (read-more lists, pasted stories, ...)."),
+        "n_boilerplate_sentences": _int(
+            "Sentences in boilerplate (read-more lists, pasted stories, ...)."
+        ),
     },
     strict=True,
     ordered=True,
@@ -73,18 +81,33 @@ ARTICLES = pa.DataFrameSchema(
 
 CLAIMS = pa.DataFrameSchema(
     {
-        "claim_id": _str("Stable id: article id and character span of the quantity.", nullable=False),
+        "claim_id": _str(
+            "Stable id: article id and character span of the quantity.", nullable=False
+        ),
         "article_id": _str("Article the claim was read from.", nullable=False),
         "category": _str("What is counted.", nullable=False, isin=CATEGORIES),
-        "measure": _str("For territory: held, gained or lost; empty otherwise.", nullable=False, isin=MEASURES),
-        "side": _str("Whose forces, territory, losses or drones (KP = North Korea).", nullable=False, isin=SIDES),
-        "value_low": _num("Lower bound in `unit`; empty when the text gives none (at_most, vague)."),
+        "measure": _str(
+            "For territory: held, gained or lost; empty otherwise.", nullable=False, isin=MEASURES
+        ),
+        "side": _str(
+            "Whose forces, territory, losses or drones (KP = North Korea).",
+            nullable=False,
+            isin=SIDES,
+        ),
+        "value_low": _num(
+            "Lower bound in `unit`; empty when the text gives none (at_most, vague)."
+        ),
         "value_best": _num("Best single value in `unit`; empty for vague quantities."),
         "value_high": _num("Upper bound in `unit`; empty when the text gives none (at_least)."),
-        "unit": _str("Canonical unit: km2, km, persons, vehicles, drones, battalions, percent, ratio, ...", nullable=False),
+        "unit": _str(
+            "Canonical unit: km2, km, persons, vehicles, drones, battalions, percent, ratio, ...",
+            nullable=False,
+        ),
         "hedge": _str("How sure the text is.", nullable=False, isin=HEDGES),
         "hedge_text": _str("The hedging words as written (about, as many as, up to, ...)."),
-        "quantity_text": _str("The quantity as written: article_text[char_start:char_end].", nullable=False),
+        "quantity_text": _str(
+            "The quantity as written: article_text[char_start:char_end].", nullable=False
+        ),
         "as_of": _str("Date the claim refers to, ISO at its precision."),
         "as_of_precision": _str("day, month, year or unknown.", nullable=False, isin=PRECISIONS),
         "as_of_earliest": _str("Earliest day the claim can refer to (ISO)."),
@@ -97,9 +120,13 @@ CLAIMS = pa.DataFrameSchema(
         ),
         "attributed_to": _str("Who the text says the number comes from; empty if unattributed."),
         "place": _str("Place the claim is about, as named in the text or its heading."),
-        "in_scope": _bool("True when the claim is about the corpus' theatre and in the article body."),
+        "in_scope": _bool(
+            "True when the claim is about the corpus' theatre and in the article body."
+        ),
         "scope_reason": _str("Why the claim is in or out of scope.", nullable=False),
-        "section": _str("title, body or boilerplate.", nullable=False, isin=("title", "body", "boilerplate")),
+        "section": _str(
+            "title, body or boilerplate.", nullable=False, isin=("title", "body", "boilerplate")
+        ),
         "sentence": _str("The whole sentence the quantity stands in.", nullable=False),
         "sentence_start": _int("Offset of the sentence in the article text."),
         "char_start": _int("Offset of the quantity's first character in the article text."),
@@ -116,7 +143,9 @@ DRONE_MENTIONS = pa.DataFrameSchema(
         "tactic": _str("Tactic from the taxonomy (data/drone_taxonomy.csv).", nullable=False),
         "term": _str("The words as written.", nullable=False),
         "side": _str("Side using the drones or the tactic.", nullable=False, isin=SIDES),
-        "section": _str("title, body or boilerplate.", nullable=False, isin=("title", "body", "boilerplate")),
+        "section": _str(
+            "title, body or boilerplate.", nullable=False, isin=("title", "body", "boilerplate")
+        ),
         "in_scope": _bool("True when the sentence is about the corpus' theatre and in the body."),
         "sentence": _str("The whole sentence.", nullable=False),
         "char_start": _int("Offset of the term in the article text."),

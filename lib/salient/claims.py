@@ -1,0 +1,353 @@
+"""One article → its claims: the pure per-article step that caching and parallel runs call.
+
+`extract_article(article, theatre)` depends only on the article, its metadata and the data files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from salient import context, units
+from salient.dates import DateMention, find_dates
+from salient.model import Article, Sentence
+from salient.numbers import Number, find_numbers
+from salient.schemas import CLAIMS
+from salient.sentences import split_sentences
+
+_CASUALTY = re.compile(
+    r"\b(?:killed|wounded|casualt\w*|loss(?:es)?|lost|dead|died|injured|bodies|deaths?)\b", re.I
+)
+_CIVILIAN = re.compile(r"\b(?:people|civilians|residents|children|evacuated|population)\b", re.I)
+_FORCE = re.compile(
+    r"\b(?:troops|soldiers|force|forces|contingent|grouping|garrison|personnel|men|fighters)\b",
+    re.I,
+)
+_LOSS_VERB = re.compile(
+    r"\b(?:retook|retaken|retake|reclaim\w*|recaptur\w*|regain\w*|won back|win back|took back|"
+    r"taken back|liberat\w*|lost|losing)\b",
+    re.I,
+)
+_GAIN_VERB = re.compile(r"\b(?:gained|advanced|added|expanded)\b", re.I)
+_TERRITORY_OF = re.compile(
+    r"^\s+of\s+(?:the\s+|its\s+|that\s+)?(?:\w+\s+){0,2}?(?:territory|area|gains|ground|loss|land)\b",
+    re.I,
+)
+_PASSIVE_LOSS = re.compile(
+    r"^[^,.;]{0,45}?\b(?:were|was|had been|have been|has been|are)\s+(?:\w+\s+)?"
+    r"(?:recaptured|retaken|won back|taken back|reclaimed|lost|gone)\b|^[^,.;]{0,25}?\bof that loss\b",
+    re.I,
+)
+_OUTNUMBERED = re.compile(r"\boutnumbered\b", re.I)
+_CLAUSE_BREAK = re.compile(r";|\s—\s|,\s+(?:while|but|and|with)\s|\band that\b")
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    unit: str
+    category: str
+    factor: float = 1.0
+    end: int = 0  # absolute end of the unit words, 0 if none written
+
+
+def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
+    """All quantitative claims of one article, validated against the CLAIMS schema."""
+    th = context.load_theatre(theatre)
+    reference = _reference_date(article)
+    rows: list[dict] = []
+    speaker = ""
+    for section in article.sections or ():
+        sentences = split_sentences(article.text, section.start, section.end)
+        heading_place: tuple[str, str] | None = None
+        para_dates: dict[int, DateMention] = {}
+        para_place: dict[int, tuple[str, str]] = {}
+        para_start: dict[int, int] = {}
+        for sent in sentences:
+            heading_place = _heading(sent) or heading_place
+            all_dates = find_dates(sent.text, reference)
+            dates = [d for d in all_dates if d.relation not in ("since", "until")]
+            places = context.places_in(sent.text)
+            src_named = _named_speaker(sent.text)
+            para_start.setdefault(sent.paragraph, sent.start)
+            before_text = article.text[para_start[sent.paragraph] : sent.start]
+            for number in find_numbers(sent.text):
+                if any(d.start < number.end and number.start < d.end for d in all_dates):
+                    continue  # the day or year of a date
+                row = _claim(
+                    article,
+                    th,
+                    section.label,
+                    sent,
+                    number,
+                    dates,
+                    places,
+                    heading_place,
+                    para_dates.get(sent.paragraph),
+                    para_place.get(sent.paragraph),
+                    speaker,
+                )
+                if row and row["side"] == "unknown" and row["category"] != "other":
+                    row["side"] = context.side_before(before_text, len(before_text)) or "unknown"
+                if row:
+                    rows.append(row)
+            if dates:
+                para_dates[sent.paragraph] = dates[-1]
+            if places:
+                para_place[sent.paragraph] = (places[-1][1], places[-1][2])
+            speaker = src_named or speaker
+    frame = pd.DataFrame(rows, columns=list(CLAIMS.columns))
+    if not rows:
+        return frame
+    return CLAIMS.validate(
+        frame.sort_values(["char_start", "char_end"], kind="stable").reset_index(drop=True)
+    )
+
+
+def _reference_date(article: Article) -> dt.date | None:
+    pub = article.published
+    day = pub.earliest or (pub.value if pub.precision == "day" else None)
+    return dt.date.fromisoformat(day) if day else None
+
+
+def _heading(sent: Sentence) -> tuple[str, str] | None:
+    """An all-caps short line ("KURSK", "ACROSS UKRAINE") sets the place of what follows."""
+    text = sent.text.strip()
+    if len(text) > 40 or not text.isupper():
+        return None
+    places = context.places_in(text) or (
+        [(0, text, "Ukraine (country-wide)")] if "UKRAINE" in text else []
+    )
+    return (places[0][1], places[0][2]) if places else (text.title(), text.title())
+
+
+def _named_speaker(sentence: str) -> str:
+    src = context.attribution(sentence, len(sentence))
+    return "" if src in ("", "<pronoun>") or src[0].islower() else src
+
+
+def _claim(
+    article, th, label, sent, number: Number, dates, places, heading, para_date, para_place, speaker
+):
+    if _is_year_or_noise(sent.text, number):
+        return None
+    unit = _unit_for(sent.text, number)
+    if unit is None:
+        return None
+    low, best, high = (
+        None if v is None else round(v * unit.factor, 1)
+        for v in (number.low, number.best, number.high)
+    )
+    end = max(number.end, unit.end)
+    category = _category(sent.text, number, unit)
+    measure, side = _side_and_measure(sent.text, number, end, category, th)
+    as_of = _as_of(number, dates, para_date, article)
+    place, in_scope, reason = _scope(label, sent.text, number, places, heading, para_place, th)
+    if category == "other" and in_scope:
+        in_scope, reason = False, "not a military quantity (population, money, durations)"
+    who = context.attribution(sent.text, number.start)
+    if who == "<pronoun>":
+        who = speaker
+    start = sent.start + number.start
+    stop = sent.start + end
+    return {
+        "claim_id": f"{article.article_id}@{start}-{stop}",
+        "article_id": article.article_id,
+        "category": category,
+        "measure": measure,
+        "side": side,
+        "value_low": low,
+        "value_best": best,
+        "value_high": high,
+        "unit": unit.unit,
+        "hedge": number.hedge,
+        "hedge_text": number.hedge_text,
+        "quantity_text": article.text[start:stop],
+        **as_of,
+        "attributed_to": who,
+        "place": place,
+        "in_scope": in_scope,
+        "scope_reason": reason,
+        "section": label,
+        "sentence": sent.text,
+        "sentence_start": sent.start,
+        "char_start": start,
+        "char_end": stop,
+    }
+
+
+def _is_year_or_noise(text: str, n: Number) -> bool:
+    """Years, clock times and model numbers are not quantities."""
+    if n.is_word and n.best == 1.0:
+        return True  # "one soldier said": an article, not a count
+    is_plain_int = n.kind == "count" and not n.is_word and n.best is not None and n.best.is_integer()
+    if is_plain_int and 1900 <= n.best <= 2100 and "," not in n.text and not units.unit_after(text[n.end :]):
+        return True
+    return bool(re.match(r"^\s*(?:a\.m\.|p\.m\.|GMT|UTC)", text[n.end :]))
+
+
+def _unit_for(text: str, n: Number) -> _Unit | None:
+    if n.kind == "ratio":
+        return _Unit("ratio", "ratio")
+    if n.kind == "fold":
+        return _Unit("fold", "ratio")
+    if n.kind.startswith("money:"):
+        return _Unit(n.kind.split(":")[1], "other")
+    rest = text[n.end :]
+    if n.kind == "vague":
+        rest = re.sub(r"^\s+of\b", "", rest)
+    found = units.unit_after(rest)
+    if found:
+        spelling, end = found
+        end = _absorb_conversion(rest, end)
+        return _Unit(
+            spelling.unit,
+            spelling.category,
+            spelling.factor,
+            n.end + end + (len(text[n.end :]) - len(rest)),
+        )
+    if n.kind == "percent":
+        return _Unit("percent", "territory" if _TERRITORY_OF.match(rest) else "other")
+    noun = units.noun_after(rest)
+    if noun:
+        unit, category, end = noun
+        return _Unit(unit, category, 1.0, n.end + end + (len(text[n.end :]) - len(rest)))
+    return _inferred_unit(text, n)
+
+
+def _absorb_conversion(rest: str, end: int) -> int:
+    """'1,376 sq km (531 sq mi)': the bracketed conversion is part of the same claim."""
+    m = re.match(r"\s*\(\s*(?:about\s+|around\s+)?[\d.,]+\s*[^()]{1,25}\)", rest[end:])
+    return end + m.end() if m else end
+
+
+def _inferred_unit(text: str, n: Number) -> _Unit | None:
+    """A bare number takes its unit from the sentence: another area, or troops and losses talk."""
+    if (n.is_word and (n.best or 0) < 1000) or n.kind == "vague":
+        return None
+    for other in find_numbers(text):
+        if other.start != n.start:
+            found = units.unit_after(text[other.end :])
+            if found and found[0].category == "territory" and (n.best or 0) >= 50:
+                return _Unit(found[0].unit, "territory", found[0].factor)
+    if (n.best or n.high or 0) >= 100 and (_FORCE.search(text) or _CASUALTY.search(text)):
+        return _Unit("persons", "troops")
+    return _Unit("count", "other")
+
+
+def _category(text: str, n: Number, unit: _Unit) -> str:
+    if unit.unit != "persons":
+        return unit.category
+    window = text[max(0, n.start - 40) : n.end + 60]
+    if _CIVILIAN.search(text[n.end : n.end + 40]) and not _FORCE.search(text[n.end : n.end + 30]):
+        return "casualties" if _CASUALTY.search(window) and "killed" in window else "other"
+    return "casualties" if _CASUALTY.search(window) else "troops"
+
+
+def _side_and_measure(text: str, n: Number, end: int, category: str, th) -> tuple[str, str]:
+    clause_start = _clause_start(text, n.start)
+    before = text[clause_start : n.start]
+    if category == "ratio" and _OUTNUMBERED.search(before):
+        underdog = context.side_before(text, n.start)
+        return "", context.OPPONENT.get(underdog, "unknown") if underdog else "unknown"
+    if category == "territory":
+        return _territory_side(text, n, clause_start, th)
+    of_phrase = re.match(r"^\s+of\s+[^,.;:]{0,40}", text[end:])
+    phrase_end = end + (of_phrase.end() if of_phrase else 0)
+    side = context.side_after(text, n.end, phrase_end + 1) or _first_side(
+        text, clause_start, n.start
+    )
+    return "", side or "unknown"
+
+
+def _first_side(text: str, start: int, stop: int) -> str | None:
+    """The clause's first side word (its subject, usually), else the nearest before it."""
+    in_clause = [side for s, _, side in context.side_mentions(text) if start <= s < stop]
+    return in_clause[0] if in_clause else context.side_before(text, stop)
+
+
+def _territory_side(text: str, n: Number, clause_start: int, th) -> tuple[str, str]:
+    before = text[clause_start : n.start]
+    loss = list(_LOSS_VERB.finditer(before))
+    actor = context.side_before(text, n.start)
+    if loss:
+        verb = loss[-1].group(0).lower()
+        actor = context.side_before(text, clause_start + loss[-1].start()) or actor
+        if verb in ("lost", "losing"):
+            return "lost", actor or th.default_holder
+        return "lost", context.OPPONENT.get(
+            actor, th.default_holder
+        ) if actor else th.default_holder
+    if _PASSIVE_LOSS.match(text[n.end :]):
+        return "lost", th.default_holder
+    if _GAIN_VERB.search(before) and actor:
+        return "gained", actor
+    holder = actor if actor in ("UA", "RU") else th.default_holder
+    return "held", holder or "unknown"
+
+
+def _clause_start(text: str, pos: int) -> int:
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, pos)]
+    return breaks[-1] if breaks else 0
+
+
+def _as_of(
+    n: Number, dates: list[DateMention], para_date: DateMention | None, article: Article
+) -> dict:
+    chosen = _nearest(n, [d for d in dates if d.value and d.relation != "range_start"])
+    basis = "explicit"
+    if chosen is None and para_date is not None and para_date.value:
+        chosen, basis = para_date, "context"
+    if chosen is not None:
+        return {
+            "as_of": chosen.value,
+            "as_of_precision": chosen.precision,
+            "as_of_earliest": chosen.earliest,
+            "as_of_latest": chosen.latest,
+            "as_of_basis": basis,
+        }
+    pub = article.published
+    if pub.value:
+        return {
+            "as_of": pub.value,
+            "as_of_precision": pub.precision,
+            "as_of_earliest": pub.earliest,
+            "as_of_latest": pub.latest,
+            "as_of_basis": "published",
+        }
+    return {
+        "as_of": None,
+        "as_of_precision": "unknown",
+        "as_of_earliest": None,
+        "as_of_latest": None,
+        "as_of_basis": "unknown",
+    }
+
+
+def _nearest(n: Number, dates: list[DateMention]) -> DateMention | None:
+    if not dates:
+        return None
+    return min(
+        dates, key=lambda d: (min(abs(d.start - n.end), abs(n.start - d.end)), d.start > n.start)
+    )
+
+
+def _scope(label, text, n: Number, places, heading, para_place, th) -> tuple[str, bool, str]:
+    if label == "boilerplate":
+        return "", False, "boilerplate"
+    theatre = th.name.lower()
+    if places:
+        near = min(places, key=lambda p: abs(p[0] - n.start))
+        ours = [p for p in places if p[2].lower() == theatre]
+        if ours:
+            return ours[0][1], True, f"names a {th.name} place"
+        return near[1], False, f"about {near[1]} ({near[2]})"
+    for ctx, why in ((heading, "section heading"), (para_place, "earlier sentence")):
+        if ctx:
+            name, where = ctx
+            if where.lower() == theatre:
+                return name, True, f"{why} names {name}"
+            return name, False, f"{why} names {name} ({where})"
+    return "", True, f"no other place named; article about {th.name}"

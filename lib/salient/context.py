@@ -1,0 +1,160 @@
+"""What surrounds a number: side, place and theatre scope, and who said it.
+
+Rules read the sentence around a span; lexicons (places, theatres) are data files. No NER model is
+installable here (see the notes), so attribution uses reporting-verb patterns.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+# Side words. "South Korea(n)" is masked first so it never reads as North Korea.
+_SOUTH = re.compile(r"\bSouth Korea(?:n|'s)?\b|\bSeoul(?:'s)?\b")
+SIDE_WORDS = re.compile(
+    r"(?P<KP>\bNorth Korea(?:n|ns|'s)?\b|\bPyongyang(?:'s)?\b)"
+    r"|(?P<RU>\bRussia(?:n|ns|'s)?\b|\bMoscow(?:'s)?\b|\bKremlin(?:'s)?\b)"
+    r"|(?P<UA>\bUkrain(?:e|ian|ians|e's)\b|\bKyiv(?:'s)?\b|\bour\b|\bours\b)"
+)
+# A side word that names who reports ("Russia's defence ministry said") is a source, not a subject.
+_SOURCE_NOUN = re.compile(
+    r"^(?:'s)?\s+(?:(?:military|war|state|defen[cs]e|foreign|top|regional|official)\s+)*"
+    r"(?:blogger|bloggers|ministry|officials?|General Staff|intelligence|correspondent|media|"
+    r"sources?|analysts?|commanders?|officer|president|authorities|air force|spy agency|"
+    r"leadership|government|army said)\b",
+    re.IGNORECASE,
+)
+OPPONENT = {"UA": "RU", "RU": "UA", "KP": "UA"}
+
+REPORTING_VERBS = (
+    r"said|says|say|told|tells|estimates?|estimated|claimed|claims|claim|believes?|assessed|"
+    r"reported|reports|put|puts|warned|confirmed|acknowledged|asserting|asserted|added|wrote|"
+    r"indicated?|suggests?|announced|stated|according to"
+)
+_ACCORDING = re.compile(
+    r"\b(?:according to|as per|per)\s+(?P<src>[^,.;:'\"“”‘’]+?)(?=[,.;:'\"“”‘’]|\s+on\b|\s+that\b|$)",
+    re.I,
+)
+_SAID_NAME = re.compile(
+    r"\b(?:said|says|added|wrote|told)\s+(?P<src>(?:[A-Z][\w'-]+\s?){1,4})(?=[,.;]|$)"
+)
+_SUBJECT_VERB = re.compile(
+    r"(?P<src>[^,;:\"“”‘’—]{2,90}?)\s+(?:now\s+|also\s+|previously\s+|still\s+)?"
+    r"(?:said|says|told|tells|estimates|estimated|estimate|claimed|claims|believe|believes|"
+    r"assessed|reported|put|puts|warned|confirmed|acknowledged|asserted|wrote|added|announced|"
+    r"stated|indicate|suggest|gives|maintains|asserting)\b"
+)
+_PRONOUN = re.compile(r"^(?:he|she|they|it|the ministry|the source|the agency)$", re.I)
+_STRIP = re.compile(r"^(?:the|a|an|and|but|while|on|in|some|as)\s+", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Theatre:
+    """The theatre an analysis is about: its name, its places, and whose area it reports by default."""
+
+    name: str
+    places: frozenset[str]
+    default_holder: str
+
+
+def _csv_rows(name: str) -> list[dict[str, str]]:
+    with resources.files("salient.data").joinpath(name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@cache
+def place_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    """One compiled alternation over the gazetteer (a few dozen names), longest first."""
+    rows = _csv_rows("places.csv")
+    theatre_of = {r["place"].lower(): r["theatre"] for r in rows}
+    names = sorted(theatre_of, key=len, reverse=True)
+    return re.compile(r"\b(?:%s)\b" % "|".join(re.escape(n) for n in names), re.I), theatre_of
+
+
+@cache
+def load_theatre(name: str) -> Theatre:
+    """The named theatre from data/theatres.csv and data/places.csv."""
+    _, theatre_of = place_pattern()
+    rows = {r["theatre"].lower(): r for r in _csv_rows("theatres.csv")}
+    row = rows.get(name.lower(), {"theatre": name, "default_holder": "unknown"})
+    places = frozenset(p for p, t in theatre_of.items() if t.lower() == name.lower())
+    return Theatre(row["theatre"], places | {name.lower()}, row["default_holder"] or "unknown")
+
+
+def places_in(text: str) -> list[tuple[int, str, str]]:
+    """(offset, place, theatre) for each gazetteer place named in `text`."""
+    pattern, theatre_of = place_pattern()
+    return [(m.start(), m.group(0), theatre_of[m.group(0).lower()]) for m in pattern.finditer(text)]
+
+
+def side_mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, side) of side words that name a party, not a reporting source."""
+    masked = _SOUTH.sub(lambda m: "#" * len(m.group(0)), text)
+    out = []
+    for m in SIDE_WORDS.finditer(masked):
+        if _SOURCE_NOUN.match(masked[m.end() :]):
+            continue
+        out.append((m.start(), m.end(), m.lastgroup))
+    return out
+
+
+def side_after(text: str, start: int, end: int) -> str | None:
+    """A side word in the noun phrase right after a number ("70,000 Russian troops")."""
+    for s, _, side in side_mentions(text):
+        if start <= s < end:
+            return side
+    return None
+
+
+def side_before(text: str, pos: int) -> str | None:
+    """The nearest side word before `pos`."""
+    before = [side for s, _, side in side_mentions(text) if s < pos]
+    return before[-1] if before else None
+
+
+def attribution(sentence: str, pos: int) -> str:
+    """Who the sentence says the number at `pos` comes from; "" if nobody, "<pronoun>" for he/she."""
+    candidates: list[tuple[int, str]] = []
+    for m in _ACCORDING.finditer(sentence):
+        candidates.append((m.start(), m.group("src")))
+    for m in _SAID_NAME.finditer(sentence):
+        candidates.append((m.start(), m.group("src")))
+    for m in _SUBJECT_VERB.finditer(sentence):
+        candidates.append((m.start("src"), _last_clause(m.group("src"))))
+    cleaned = [(p, _clean_source(s)) for p, s in candidates]
+    cleaned = [(p, s) for p, s in cleaned if s]
+    if not cleaned:
+        return ""
+    before = [c for c in cleaned if c[0] <= pos]
+    return (before[-1] if before else cleaned[0])[1]
+
+
+def _last_clause(chunk: str) -> str:
+    parts = re.split(r"\b(?:that|and|but|which|who|when|as|after|while|with)\b", chunk)
+    return parts[-1] if parts[-1].strip() else chunk
+
+
+def _clean_source(src: str) -> str:
+    src = src.strip(" '\"“”‘’")
+    for _ in range(3):
+        src = _STRIP.sub("", src).strip()
+    src = re.sub(r"\s+(?:on|in|during|at)\s+.*$", "", src)
+    src = re.sub(r"\s+(?:has|have|had|is|was|were|will|would|also|now)$", "", src)
+    words = src.split()
+    if not words or len(words) > 8:
+        return ""
+    if _PRONOUN.match(src):
+        return "<pronoun>"
+    if src[0].islower() and not re.search(
+        r"ministry|officials?|sources?|analysts?|bloggers?|experts?|intelligence|reports?|officers?|"
+        r"commanders?|maps|agency|authorities|researchers|mappers|engineers",
+        src,
+        re.I,
+    ):
+        return ""
+    if re.fullmatch(r"(?:it|this|there|which|what|they)", src, re.I):
+        return ""
+    return src

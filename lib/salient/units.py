@@ -1,0 +1,79 @@
+"""Unit spellings → canonical unit and factor, and count nouns → unit and category.
+
+Spellings and factors are data (data/units.csv, data/nouns.csv); a test checks every factor against
+pint, which is too slow per match (10-60 µs) and lacks "km2" to be used at run time.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSpelling:
+    spelling: str
+    unit: str
+    factor: float
+    pint_unit: str
+    category: str
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with resources.files("salient.data").joinpath(name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@cache
+def unit_spellings() -> dict[str, UnitSpelling]:
+    """Every spelling in data/units.csv, lower-cased."""
+    return {
+        r["spelling"].lower(): UnitSpelling(
+            r["spelling"], r["unit"], float(r["factor"]), r["pint_unit"], r["category"]
+        )
+        for r in _rows("units.csv")
+    }
+
+
+@cache
+def unit_pattern() -> re.Pattern:
+    """A unit right after a number: "1,250 square kilometers", "40-km", "86%"."""
+    names = sorted(unit_spellings(), key=len, reverse=True)
+    alternation = "|".join(re.escape(n) for n in names)
+    return re.compile(rf"^(?:\s*-\s*|\s?)(?P<unit>{alternation})(?![\w²])", re.IGNORECASE)
+
+
+@cache
+def nouns() -> dict[str, tuple[str, str]]:
+    """Count noun (lower-case) → (unit, category)."""
+    return {r["noun"].lower(): (r["unit"], r["category"]) for r in _rows("nouns.csv")}
+
+
+@cache
+def noun_pattern() -> re.Pattern:
+    """A count noun within a few words after a number ("70,000 Russian troops")."""
+    names = sorted(nouns(), key=len, reverse=True)
+    alternation = "|".join(re.escape(n) for n in names)
+    return re.compile(
+        rf"^(?:[\s-]+(?:of\s+)?(?:[A-Za-z'’-]+\s+){{0,4}}?)(?P<noun>{alternation})\b", re.IGNORECASE
+    )
+
+
+def unit_after(text: str) -> tuple[UnitSpelling, int] | None:
+    """The unit spelled at the start of `text` and where it ends."""
+    m = unit_pattern().match(text)
+    if not m:
+        return None
+    return unit_spellings()[m.group("unit").lower()], m.end()
+
+
+def noun_after(text: str) -> tuple[str, str, int] | None:
+    """(unit, category, end) of the count noun a few words into `text`, if any."""
+    m = noun_pattern().match(text)
+    if not m or re.search(r"\d|[,.;:]", text[: m.start("noun")]):
+        return None
+    unit, category = nouns()[m.group("noun").lower()]
+    return unit, category, m.end()
