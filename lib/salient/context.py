@@ -24,7 +24,7 @@ _SOURCE_NOUN = re.compile(
     r"^(?:'s)?\s+(?:(?:military|war|state|defen[cs]e|foreign|top|regional|official)\s+)*"
     r"(?:blogger|bloggers|ministry|officials?|General Staff|intelligence|correspondent|media|"
     r"sources?|analysts?|commanders?|officer|president|authorities|air force|spy agency|"
-    r"leadership|government|army said)\b",
+    r"leadership|government|army said|says|said|claims|claimed|reported|reports|estimates|believes)\b",
     re.IGNORECASE,
 )
 OPPONENT = {"UA": "RU", "RU": "UA", "KP": "UA"}
@@ -41,12 +41,12 @@ _ACCORDING = re.compile(
 _SAID_NAME = re.compile(
     r"\b(?:said|says|added|wrote|told)\s+(?P<src>(?:[A-Z][\w'-]+\s?){1,4})(?=[,.;]|$)"
 )
-_SUBJECT_VERB = re.compile(
-    r"(?P<src>[^,;:\"“”‘’—]{2,90}?)\s+(?:now\s+|also\s+|previously\s+|still\s+)?"
-    r"(?:said|says|told|tells|estimates|estimated|estimate|claimed|claims|believe|believes|"
+_VERB = re.compile(
+    r"\b(?:said|says|told|tells|estimates|estimated|estimate|claimed|claims|believe|believes|"
     r"assessed|reported|put|puts|warned|confirmed|acknowledged|asserted|wrote|added|announced|"
     r"stated|indicate|suggest|gives|maintains|asserting)\b"
 )
+_ADVERBS = re.compile(r"(?:\s+(?:now|also|previously|still|initially))+$", re.I)
 _PRONOUN = re.compile(r"^(?:he|she|they|it|the ministry|the source|the agency)$", re.I)
 _STRIP = re.compile(r"^(?:the|a|an|and|but|while|on|in|some|as)\s+", re.I)
 
@@ -71,7 +71,8 @@ def place_pattern() -> tuple[re.Pattern, dict[str, str]]:
     rows = _csv_rows("places.csv")
     theatre_of = {r["place"].lower(): r["theatre"] for r in rows}
     names = sorted(theatre_of, key=len, reverse=True)
-    return re.compile(r"\b(?:%s)\b" % "|".join(re.escape(n) for n in names), re.I), theatre_of
+    # Case-folded text against a case-free pattern: 5x faster than re.I on an alternation (notes §6).
+    return re.compile(r"\b(?:%s)\b" % "|".join(re.escape(n) for n in names)), theatre_of
 
 
 @cache
@@ -87,7 +88,13 @@ def load_theatre(name: str) -> Theatre:
 def places_in(text: str) -> list[tuple[int, str, str]]:
     """(offset, place, theatre) for each gazetteer place named in `text`."""
     pattern, theatre_of = place_pattern()
-    return [(m.start(), m.group(0), theatre_of[m.group(0).lower()]) for m in pattern.finditer(text)]
+    folded = text.lower()
+    if len(folded) != len(text):  # a few non-ASCII letters change length when lower-cased
+        folded = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    return [
+        (m.start(), text[m.start() : m.end()], theatre_of[m.group(0)])
+        for m in pattern.finditer(folded)
+    ]
 
 
 def side_mentions(text: str) -> list[tuple[int, int, str]]:
@@ -122,8 +129,11 @@ def attribution(sentence: str, pos: int) -> str:
         candidates.append((m.start(), m.group("src")))
     for m in _SAID_NAME.finditer(sentence):
         candidates.append((m.start(), m.group("src")))
-    for m in _SUBJECT_VERB.finditer(sentence):
-        candidates.append((m.start("src"), _last_clause(m.group("src"))))
+    for m in _VERB.finditer(sentence):
+        chunk = re.split(r"[,;:\"“”‘’—]", sentence[max(0, m.start() - 90) : m.start()])[-1]
+        chunk = _ADVERBS.sub("", chunk.rstrip())
+        if len(chunk.strip()) >= 2:
+            candidates.append((m.start() - len(chunk), _last_clause(chunk)))
     cleaned = [(p, _clean_source(s)) for p, s in candidates]
     cleaned = [(p, s) for p, s in cleaned if s]
     if not cleaned:

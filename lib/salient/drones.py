@@ -69,5 +69,4 @@ def extract_drone_mentions(article: Article, theatre: str = "Kursk") -> pd.DataF
                         "char_end": end,
                     }
                 )
-    frame = pd.DataFrame(rows, columns=list(DRONE_MENTIONS.columns))
-    return DRONE_MENTIONS.validate(frame) if rows else frame
+    return pd.DataFrame(rows, columns=list(DRONE_MENTIONS.columns))
