@@ -3,7 +3,6 @@
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from salient.claims import extract_article
 from salient.model import Article, PublishedDate
 from salient.sections import split_sections

@@ -2,7 +2,6 @@
 
 import pint
 import pytest
-
 from salient.units import noun_after, unit_after, unit_spellings
 
 UREG = pint.UnitRegistry()
