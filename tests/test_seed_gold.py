@@ -56,3 +56,12 @@ def test_pasted_story_numbers_are_in_no_view(seed_extraction):
     for name, frame in seed_extraction.views.items():
         if "value_best" in frame:
             assert not frame.value_best.isin([6000, 1212, 49, 61, 631]).any(), name
+
+
+def test_undated_articles_get_the_corpus_span_not_a_false_point(seed_extraction):
+    articles = seed_extraction.articles.set_index("article_id")
+    weak = articles.loc["002_167d472fdcc50300"]  # its text dates nothing but "early February"
+    assert (weak.published_basis, weak.published_precision) == ("inferred", "unknown")
+    assert weak.published_earliest < weak.published_latest
+    area = seed_extraction.views["territory"]
+    assert area[area.article_id == "001_a3a7f08c8399e12d"].is_interval.all()

@@ -112,7 +112,7 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
 
 def _reference_date(article: Article) -> dt.date | None:
     pub = article.published
-    day = pub.earliest or (pub.value if pub.precision == "day" else None)
+    day = pub.latest if pub.precision != "day" and pub.latest else pub.earliest
     return dt.date.fromisoformat(day) if day else None
 
 
@@ -320,7 +320,7 @@ def _as_of(
             "as_of_basis": basis,
         }
     pub = article.published
-    if pub.value:
+    if pub.value or pub.earliest:
         return {
             "as_of": pub.value,
             "as_of_precision": pub.precision,

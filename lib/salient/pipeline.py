@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import pandas as pd
 from salient.claims import extract_article
 from salient.corpus import articles_table, load_corpus
 from salient.drones import extract_drone_mentions
-from salient.model import Article
+from salient.model import Article, PublishedDate
 from salient.schemas import CLAIMS, DRONE_MENTIONS
 from salient.views import build_views
 
@@ -49,6 +49,7 @@ class Extraction:
 def extract_corpus(corpus: str | Path, *, theatre: str = DEFAULT_THEATRE) -> Extraction:
     """Read a corpus folder and extract every table. Raises CorpusError for a missing folder."""
     read = load_corpus(corpus)
+    read.articles = date_from_corpus(read.articles)
     per_article = _map(partial(_extract_one, theatre=theatre), read.articles)
     claims = _concat([c for c, _ in per_article], CLAIMS)
     mentions = _concat([m for _, m in per_article], DRONE_MENTIONS)
@@ -59,6 +60,36 @@ def extract_corpus(corpus: str | Path, *, theatre: str = DEFAULT_THEATRE) -> Ext
         claims=claims,
         drone_mentions=mentions,
         views=build_views(claims, mentions, articles),
+    )
+
+
+def date_from_corpus(articles: list[Article]) -> list[Article]:
+    """Articles whose text fixes no date better than a year get the span of the corpus' dated ones.
+
+    An undated article in a folder of March 2025 reports was almost surely written then too; the
+    span (earliest to latest day of the well-dated articles) is an honest interval, marked
+    "inferred" with precision "year" or "unknown", never a false point. Cross-article, so it runs
+    before the pure per-article step and is passed in as metadata.
+    """
+    dated = [a.published for a in articles if not _weakly_dated(a.published)]
+    if not dated:
+        return articles
+    earliest = min(p.earliest for p in dated if p.earliest)
+    latest = max(p.latest or p.earliest for p in dated if p.earliest)
+    same_year = earliest[:4] == latest[:4]
+    span = PublishedDate(
+        earliest[:4] if same_year else None,
+        "inferred",
+        "year" if same_year else "unknown",
+        earliest,
+        latest,
+    )
+    return [replace(a, published=span) if _weakly_dated(a.published) else a for a in articles]
+
+
+def _weakly_dated(published: PublishedDate) -> bool:
+    return published.earliest is None or (
+        published.basis == "inferred" and published.precision in ("year", "unknown")
     )
 
 
