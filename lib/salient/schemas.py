@@ -172,3 +172,12 @@ def data_dictionary() -> str:
             parts.append(f"| `{col}` | {spec.dtype} | {spec.description or ''} |")
         parts.append("")
     return "\n".join(parts)
+
+
+DICTIONARY_HEADER = (
+    "# Data dictionary\n\nGenerated from `lib/salient/schemas.py` "
+    "(`python -m salient.schemas > docs/data_dictionary.md`); a test keeps it in step.\n\n"
+)
+
+if __name__ == "__main__":
+    print(DICTIONARY_HEADER + data_dictionary(), end="")
