@@ -52,6 +52,20 @@ def test_ground_retaken_by_russia_is_a_ukrainian_loss():
     assert (c.measure, c.side) == ("lost", "UA")
 
 
+def test_the_subject_who_retakes_ground_decides_the_loser_not_the_nearest_side_word():
+    c = only(
+        "Russian units broke through Ukraine's defences in Kursk, regaining dozens of square kilometres."
+    )
+    assert (c.measure, c.side, c.hedge, c.in_scope) == ("lost", "UA", "vague", True)
+
+
+def test_an_opening_according_to_frames_the_paragraph():
+    claims = extract_article(
+        article("According to a think tank, the front in Kursk moved. Ukraine held 90 sq km there.")
+    )
+    assert claims.iloc[0].attributed_to == "think tank"
+
+
 def test_passive_recapture_is_a_loss_for_the_holder():
     c = only("Officials in Moscow say 14 villages were recaptured in the Kursk region.")
     assert (c.category, c.measure, c.side, c.unit) == ("territory", "lost", "UA", "settlements")

@@ -42,10 +42,13 @@ def test_views_hold_the_headline_figures(seed_extraction):
     assert {1250.0, 300.0, 1295.0} <= set(area.value_best.round(0))
     nyt = area[area.value_best.round(0) == 1295.0].iloc[0]
     assert nyt.as_of == "2024-08" and nyt.quantity_text == "500 square miles"
+    assert nyt.attributed_to == "New York Times"  # "According to ..." opens the paragraph
     troops = ex.views["troops"]
     kp = troops[(troops.side == "KP") & (troops.hedge == "range")].iloc[0]
     assert (kp.value_low, kp.value_high, kp.as_of) == (10000.0, 12000.0, "2024-11")
-    assert ((troops.side == "RU") & (troops.value_high == 70000) & (troops.hedge == "at_most")).any()
+    assert (
+        (troops.side == "RU") & (troops.value_high == 70000) & (troops.hedge == "at_most")
+    ).any()
     assert ((troops.value_best == 60000) & (troops.attributed_to == "Samus")).any()
     losses = ex.views["casualties"]
     assert ((losses.value_best == 50000) & (losses.side == "RU")).all()

@@ -69,6 +69,7 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
         para_dates: dict[int, DateMention] = {}
         para_place: dict[int, tuple[str, str]] = {}
         para_start: dict[int, int] = {}
+        para_source: dict[int, str] = {}
         for sent in sentences:
             heading_place = _heading(sent) or heading_place
             all_dates = find_dates(sent.text, reference)
@@ -98,11 +99,16 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
                 )
                 if row and row["side"] == "unknown" and row["category"] != "other":
                     row["side"] = context.side_before(before_text, len(before_text)) or "unknown"
+                if row and not row["attributed_to"]:
+                    row["attributed_to"] = para_source.get(sent.paragraph, "")
                 if row:
                     rows.append(row)
                     claimed_until = row["char_end"] - sent.start
             if dates:
                 para_dates[sent.paragraph] = dates[-1]
+            opening = context.opening_attribution(sent.text)
+            if opening:  # "According to X, ..." frames the rest of the paragraph
+                para_source[sent.paragraph] = opening
             if places:
                 para_place[sent.paragraph] = (places[-1][1], places[-1][2])
             speaker = src_named or speaker
@@ -285,7 +291,7 @@ def _territory_side(text: str, n: Number, clause_start: int, th) -> tuple[str, s
     actor = context.side_before(text, n.start)
     if loss:
         verb = loss[-1].group(0).lower()
-        actor = context.side_before(text, clause_start + loss[-1].start()) or actor
+        actor = _first_side(text, clause_start, clause_start + loss[-1].start()) or actor
         if verb in ("lost", "losing"):
             return "lost", actor or th.default_holder
         return "lost", context.OPPONENT.get(

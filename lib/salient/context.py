@@ -142,6 +142,12 @@ def attribution(sentence: str, pos: int) -> str:
     return (before[-1] if before else cleaned[0])[1]
 
 
+def opening_attribution(sentence: str) -> str:
+    """The source of a sentence that opens with "According to X," (it frames what follows)."""
+    m = _ACCORDING.match(sentence)
+    return _clean_source(m.group("src")) if m else ""
+
+
 def _last_clause(chunk: str) -> str:
     parts = re.split(r"\b(?:that|and|but|which|who|when|as|after|while|with)\b", chunk)
     return parts[-1] if parts[-1].strip() else chunk
@@ -160,7 +166,8 @@ def _clean_source(src: str) -> str:
         return "<pronoun>"
     if src[0].islower() and not re.search(
         r"ministry|officials?|sources?|analysts?|bloggers?|experts?|intelligence|reports?|officers?|"
-        r"commanders?|maps|agency|authorities|researchers|mappers|engineers",
+        r"commanders?|maps|agency|authorities|researchers|mappers|engineers|think tank|institute|group|"
+        r"observers|monitors|correspondents?|governors?|spokes\w+",
         src,
         re.I,
     ):
