@@ -397,10 +397,11 @@ def territory_chart(
     pts = territory_points(view, side=side)
     drawn = pts.loc[pts["plotted"] == "yes"]
     colours = source_colours(drawn["source_label"])
-    fig, (held_ax, change_ax) = new_figure(2, 1, size=(11, 8), height_ratios=(3, 1.6), sharex=True)
-    who = SIDE_NAMES.get(side, side)
     held = drawn.loc[drawn["panel"] == "held"]
     change = drawn.loc[drawn["panel"] == "change"]
+    ratios = (3, 1.6) if len(change) else (3, 0.5)
+    fig, (held_ax, change_ax) = new_figure(2, 1, size=(11, 8), height_ratios=ratios, sharex=True)
+    who = SIDE_NAMES.get(side, side)
     extras: list[Line2D | Patch] = []
     if reference is not None and not reference.empty:
         ref_x = _day_num(reference["date"])
