@@ -470,7 +470,9 @@ def test_top_quotes_quotes_a_sentence_once_per_tactic():
 def test_territory_and_troops_summaries_report_ranges():
     claims = sample_claims()
     text = summary.territory_summary(views.territory(claims))
-    assert text.startswith("4 claims of area held by UA, from 100 to 1,250 km²")
+    assert text.startswith(
+        "4 claims of area held by UA, from 100 to 1,250 km² (dated 2024-08-20 to 2025-03-12)"
+    )
     assert "1 claim of area lost, 400 km² (as of 2025-03-10), from 1 article." in text
     troops = summary.troops_summary(views.troops(claims))
     assert "UA: 3 estimates, 10,000 to 30,000 persons." in troops

@@ -180,8 +180,8 @@ def top_quotes(mentions: pd.DataFrame, per_tactic: int = 2) -> pd.DataFrame:
 def territory_summary(view: pd.DataFrame, *, side: str = "UA") -> str:
     """One paragraph: how many area claims per measure, their range in km² and dates.
 
-    Example: "3 claims of area held by UA, from 400 to 1,250 km² (as of 2024-08-20 to
-    2025-03-16), from 2 articles. 1 claim of area lost: 800 km²."
+    Dates are the earliest and latest day the claims can refer to. Example: "3 claims of area
+    held by UA, from 400 to 1,250 km² (dated 2024-08-20 to 2025-03-16), from 2 articles."
     """
     if view.empty:
         return "No in-scope territory claims in km² were found."
@@ -197,20 +197,24 @@ def territory_summary(view: pd.DataFrame, *, side: str = "UA") -> str:
         values = (
             f"{fmt_value(lo)} km²" if lo == hi else f"from {fmt_value(lo)} to {fmt_value(hi)} km²"
         )
-        dates = sub["as_of"].dropna().astype(str)
-        dates = sorted(d for d in dates if d)
-        span = ""
-        if dates:
-            span = (
-                f" (as of {dates[0]})"
-                if dates[0] == dates[-1]
-                else f" (as of {dates[0]} to {dates[-1]})"
-            )
+        span = _date_span(sub)
         parts.append(
             f"{_plural(len(sub), 'claim')} of {what}, {values}{span}, "
             f"from {_plural(sub['article_id'].nunique(), 'article')}."
         )
     return " ".join(parts) if parts else "No territory claim in km² carries a number."
+
+
+def _date_span(sub: pd.DataFrame) -> str:
+    """ " (dated 2024-08-01 to 2025-03-16)" from the earliest and latest as-of days; "" if none."""
+    lo = sub["as_of_earliest"].dropna().astype(str)
+    hi = sub["as_of_latest"].dropna().astype(str)
+    lo, hi = sorted(d for d in lo if d), sorted(d for d in hi if d)
+    if not lo or not hi:
+        return ""
+    if lo[0] == hi[-1]:
+        return f" (as of {lo[0]})"
+    return f" (dated {lo[0]} to {hi[-1]})"
 
 
 def troops_summary(view: pd.DataFrame) -> str:
