@@ -209,7 +209,7 @@ def _unit_for(text: str, n: Number) -> _Unit | None:
     if n.kind == "ratio":
         return _Unit("ratio", "ratio")
     if n.kind == "fold":
-        return _Unit("fold", "ratio")
+        return _Unit("fold", "other")  # "a five-fold decrease" multiplies a change, it is no force ratio
     if n.kind.startswith("money:"):
         return _Unit(n.kind.split(":")[1], "other")
     rest = text[n.end :]
