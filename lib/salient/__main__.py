@@ -1,0 +1,5 @@
+"""`python -m salient ...` runs the command line."""
+
+from salient.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,142 @@
+"""The `salient` command line: `salient extract` and `salient run`.
+
+Exit codes: 0 success (also "up to date"), 1 a notebook failed, 2 bad input (missing corpus,
+unknown notebook or parameter, bad value, no readable article).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from salient import runner
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse `argv` (default: sys.argv[1:]), run the subcommand, return the exit code."""
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with its two subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="salient",
+        description="Turn a folder of war-news articles into cited, tidy data and figures.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    extract = commands.add_parser(
+        "extract", help="extract the tables (ingest, articles, claims, ...) as CSV files"
+    )
+    extract.add_argument(
+        "corpus", nargs="?", default="seeds", help="corpus folder (default: seeds)"
+    )
+    extract.add_argument("--out", required=True, type=Path, help="folder for the CSV tables")
+    extract.add_argument("--theatre", default=runner.DEFAULT_THEATRE, help="theatre in scope")
+    extract.set_defaults(handler=extract_command)
+
+    run = commands.add_parser(
+        "run", help="execute the notebooks and publish figures, tables and report.html"
+    )
+    run.add_argument("--corpus", default="seeds", type=Path, help="corpus folder (default: seeds)")
+    run.add_argument("--out", default="figures", type=Path, help="output folder (default: figures)")
+    run.add_argument("--build", default="build", type=Path, help="executed notebooks and run.log")
+    run.add_argument(
+        "--notebooks", default="notebooks", type=Path, help="notebooks folder (default: notebooks)"
+    )
+    run.add_argument(
+        "--only", metavar="NAME", help="run one notebook: 'territory' or '01_territory'"
+    )
+    run.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("KEY", "VALUE"),
+        help="notebook parameter, typed like papermill's -p (e.g. -p figure_formats png,pdf)",
+    )
+    run.add_argument("--force", action="store_true", help="rerun even if the outputs are current")
+    run.set_defaults(handler=run_command)
+    return parser
+
+
+def extract_command(args: argparse.Namespace) -> int:
+    """`salient extract`: corpus → CSV tables, with a one-line summary."""
+    from salient import pipeline
+    from salient.corpus import CorpusError
+
+    corpus = Path(args.corpus)
+    if not corpus.is_dir():
+        return _usage_error(f"corpus folder {corpus} does not exist or is not a folder")
+    try:
+        extraction = pipeline.extract_corpus(corpus, theatre=args.theatre)
+    except CorpusError as error:
+        return _usage_error(str(error))
+    parsed, skipped = _ingest_counts(extraction.ingest)
+    if parsed == 0:
+        return _usage_error(
+            f"no readable article in {corpus}: {skipped} file(s) skipped, none parsed"
+            + _skip_reasons(extraction.ingest)
+        )
+    written = pipeline.write_tables(extraction, args.out)
+    print(
+        f"{parsed} parsed, {skipped} skipped, {len(extraction.claims)} claims; "
+        f"{len(written)} tables written to {args.out}"
+    )
+    return EXIT_OK
+
+
+def _ingest_counts(ingest: Any) -> tuple[int, int]:
+    """(parsed incl. parsed_with_warnings, skipped) from the ingest table."""
+    skipped = int((ingest["status"] == "skipped").sum())
+    return len(ingest) - skipped, skipped
+
+
+def _skip_reasons(ingest: Any, limit: int = 5) -> str:
+    """The first few skipped files and why, one per line."""
+    rows = ingest[ingest["status"] == "skipped"].head(limit)
+    return "".join(f"\n  {row.file}: {row.reason}" for row in rows.itertuples())
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """`salient run`: execute the notebooks and publish their outputs atomically."""
+    try:
+        extras = {key: runner.parse_value(value) for key, value in args.parameter}
+        result = runner.run_notebooks(
+            corpus_dir=args.corpus,
+            out_dir=args.out,
+            build_dir=args.build,
+            notebooks_dir=args.notebooks,
+            only=args.only,
+            parameters=extras,
+            force=args.force,
+            progress=sys.stderr,
+        )
+    except runner.RunError as error:
+        print(f"salient run: error: {error}", file=sys.stderr)
+        if isinstance(error, runner.NotebookFailed):
+            print(f"salient run: {args.out} left unchanged", file=sys.stderr)
+        return error.exit_code
+    short = result.fingerprint[:12]
+    if result.status == "up_to_date":
+        print(f"up to date (fingerprint {short}); use --force to rerun")
+    else:
+        total = sum(result.seconds.values())
+        print(
+            f"ran {len(result.seconds)} notebook(s) in {total:.1f} s; outputs in {args.out}, "
+            f"report {result.report} (fingerprint {short})"
+        )
+    return EXIT_OK
+
+
+def _usage_error(message: str) -> int:
+    print(f"salient: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
