@@ -66,6 +66,16 @@ def test_an_opening_according_to_frames_the_paragraph():
     assert claims.iloc[0].attributed_to == "think tank"
 
 
+def test_destroyed_equipment_belongs_to_the_side_that_lost_it():
+    c = only("Russian drones destroyed 9 Ukrainian tanks near Sudzha.")
+    assert (c.category, c.side, c.unit) == ("equipment", "UA", "tanks")
+
+
+def test_a_topic_shift_leaves_the_theatre():
+    c = only("Separately, a donor pledged 400 missiles to the navy.")
+    assert not c.in_scope
+
+
 def test_passive_recapture_is_a_loss_for_the_holder():
     c = only("Officials in Moscow say 14 villages were recaptured in the Kursk region.")
     assert (c.category, c.measure, c.side, c.unit) == ("territory", "lost", "UA", "settlements")

@@ -41,6 +41,12 @@ _PASSIVE_LOSS = re.compile(
     r"(?:recaptured|retaken|won back|taken back|reclaimed|lost|gone)\b|^[^,.;]{0,25}?\bof that loss\b",
     re.I,
 )
+_DESTROY_VERB = re.compile(
+    r"\b(?:destroyed|destroying|hit|struck|downed|shot down|knocked out)\b", re.I
+)
+_TOPIC_SHIFT = re.compile(
+    r"^(?:Separately|Elsewhere|In other (?:news|developments)|Meanwhile, in)\b"
+)
 _OUTNUMBERED = re.compile(r"\boutnumbered\b", re.I)
 _CLAUSE_BREAK = re.compile(r";|\s—\s|,\s+(?:while|but|and|with)\s|\band that\b")
 
@@ -209,7 +215,9 @@ def _unit_for(text: str, n: Number) -> _Unit | None:
     if n.kind == "ratio":
         return _Unit("ratio", "ratio")
     if n.kind == "fold":
-        return _Unit("fold", "other")  # "a five-fold decrease" multiplies a change, it is no force ratio
+        return _Unit(
+            "fold", "other"
+        )  # "a five-fold decrease" multiplies a change, it is no force ratio
     if n.kind.startswith("money:"):
         return _Unit(n.kind.split(":")[1], "other")
     rest = text[n.end :]
@@ -271,6 +279,11 @@ def _side_and_measure(text: str, n: Number, end: int, category: str, th) -> tupl
         return "", context.OPPONENT.get(underdog, "unknown") if underdog else "unknown"
     if category == "territory":
         return _territory_side(text, n, clause_start, th)
+    destroyed = list(_DESTROY_VERB.finditer(before))
+    if category == "equipment" and destroyed:  # equipment belongs to the side that lost it
+        destroyer = _first_side(text, clause_start, clause_start + destroyed[-1].start())
+        if destroyer:
+            return "", context.OPPONENT.get(destroyer, "unknown")
     of_phrase = re.match(r"^\s+of\s+[^,.;:]{0,40}", text[end:])
     phrase_end = end + (of_phrase.end() if of_phrase else 0)
     side = context.side_after(text, n.end, phrase_end + 1) or _first_side(
@@ -361,6 +374,8 @@ def _scope(label, text, n: Number, places, heading, para_place, th) -> tuple[str
         if ours:
             return ours[0][1], True, f"names a {th.name} place"
         return near[1], False, f"about {near[1]} ({near[2]})"
+    if _TOPIC_SHIFT.match(text):
+        return "", False, "the sentence turns to another story"
     for ctx, why in ((heading, "section heading"), (para_place, "earlier sentence")):
         if ctx:
             name, where = ctx
