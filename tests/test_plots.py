@@ -13,77 +13,36 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from factories import frame, make_claim
 from salient import plots, summary, views
 from salient.consolidate import consolidate
-from salient.schemas import CLAIMS, DRONE_MENTIONS
+from salient.schemas import DRONE_MENTIONS
 
 matplotlib.use("Agg")
 
 # ---------------------------------------------------------------------------- fake data
 
 
-def fake_claim(
-    article_id: str = "art1",
-    *,
-    category: str = "territory",
-    measure: str = "held",
-    side: str = "UA",
-    value: float | None = 1000.0,
-    low: float | None = None,
-    high: float | None = None,
-    unit: str = "km2",
-    hedge: str = "exact",
-    as_of: str | None = "2024-08-20",
-    precision: str = "day",
-    earliest: str | None = None,
-    latest: str | None = None,
-    basis: str = "explicit",
-    attributed_to: str | None = None,
-    start: int = 100,
-    text: str | None = None,
-    sentence: str | None = None,
-) -> dict:
-    """One valid claims row; exact/approx bounds default to the value, a day to its interval."""
-    if hedge in ("exact", "approx"):
-        low = value if low is None else low
-        high = value if high is None else high
-    if precision == "day" and as_of is not None:
-        earliest, latest = earliest or as_of, latest or as_of
-    text = text or (f"{value:,.0f} {unit}" if value is not None else "a lot")
-    return {
-        "claim_id": f"{article_id}:{start}-{start + len(text)}",
-        "article_id": article_id,
-        "category": category,
-        "measure": measure,
-        "side": side,
-        "value_low": low,
-        "value_best": value,
-        "value_high": high,
-        "unit": unit,
-        "hedge": hedge,
-        "hedge_text": "",
-        "quantity_text": text,
-        "as_of": as_of,
-        "as_of_precision": precision if as_of is not None else "unknown",
-        "as_of_earliest": earliest,
-        "as_of_latest": latest,
-        "as_of_basis": basis if as_of is not None else "unknown",
-        "attributed_to": attributed_to,
-        "place": "Kursk",
-        "in_scope": True,
-        "scope_reason": "theatre named",
-        "section": "body",
-        "sentence": sentence or f"Observers put it at {text} that week.",
-        "sentence_start": start - 20,
-        "char_start": start,
-        "char_end": start + len(text),
-    }
+def fake_claim(article_id: str = "art1", **overrides) -> dict:
+    """A claims row for charts: by default an area held by Ukraine (see factories.make_claim)."""
+    fields = {
+        "category": "territory",
+        "measure": "held",
+        "side": "UA",
+        "value": 1000.0,
+        "unit": "km2",
+        "as_of": "2024-08-20",
+    } | overrides
+    if "text" not in fields:
+        value = fields["value"]
+        fields["text"] = f"{value:,.0f} {fields['unit']}" if value is not None else "a lot"
+    fields.setdefault("sentence", f"Observers put it at {fields['text']} that week.")
+    fields.setdefault("sentence_start", fields.get("start", 100) - 20)
+    return make_claim(article_id, **fields)
 
 
 def claims_frame(*rows: dict) -> pd.DataFrame:
-    df = pd.DataFrame(list(rows), columns=list(CLAIMS.columns))
-    text = [c for c, spec in CLAIMS.columns.items() if "str" in str(spec.dtype)]
-    return CLAIMS.validate(df.astype({c: "str" for c in text}))
+    return frame(*rows)
 
 
 def fake_mention(

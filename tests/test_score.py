@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_consolidate import frame, make_claim
+from factories import frame, make_claim
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:

@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 import pytest
+from factories import frame, make_claim
 from salient.schemas import DRONE_MENTIONS
 from salient.views import (
     VIEWS,
@@ -22,7 +23,6 @@ from salient.views import (
     territory_other,
     troops,
 )
-from test_consolidate import frame, make_claim
 
 AREA = {"category": "territory", "measure": "held", "side": "UA", "unit": "km2"}
 MONTH = {"precision": "month", "earliest": "2024-11-01", "latest": "2024-11-30"}
