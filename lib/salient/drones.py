@@ -31,7 +31,8 @@ def taxonomy() -> dict[str, str]:
 @cache
 def _pattern() -> re.Pattern:
     terms = sorted(taxonomy(), key=len, reverse=True)
-    return re.compile(r"\b(?:%s)\b" % "|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    # Matched against lower-cased text: far faster than re.IGNORECASE on an alternation (notes §6).
+    return re.compile(r"\b(?:%s)\b" % "|".join(re.escape(t) for t in terms))
 
 
 def _case_sensitive_ok(term: str) -> bool:
@@ -48,8 +49,12 @@ def extract_drone_mentions(article: Article, theatre: str = "Kursk") -> pd.DataF
         for sent in split_sentences(article.text, section.start, section.end):
             places = context.places_in(sent.text)
             other = places and not any(p[2].lower() == th.name.lower() for p in places)
-            for m in _pattern().finditer(sent.text):
-                if not _case_sensitive_ok(m.group(0)):
+            folded = sent.text.lower()
+            if len(folded) != len(sent.text):
+                folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in sent.text)
+            for m in _pattern().finditer(folded):
+                term = sent.text[m.start() : m.end()]
+                if not _case_sensitive_ok(term):
                     continue
                 side = context.side_after(sent.text, m.end(), m.end() + 1) or context.side_before(
                     sent.text, m.start()
@@ -59,8 +64,8 @@ def extract_drone_mentions(article: Article, theatre: str = "Kursk") -> pd.DataF
                     {
                         "mention_id": f"{article.article_id}@{start}-{end}",
                         "article_id": article.article_id,
-                        "tactic": taxonomy()[m.group(0).lower()],
-                        "term": m.group(0),
+                        "tactic": taxonomy()[m.group(0)],
+                        "term": term,
                         "side": side or "unknown",
                         "section": section.label,
                         "in_scope": section.label != "boilerplate" and not other,

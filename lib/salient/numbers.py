@@ -88,7 +88,7 @@ ATOM = re.compile(
       (?P<scale>\s(?:million|billion|thousand))?
     | (?P<words>\b{_WORDNUM}\b)
     """,
-    re.VERBOSE | re.IGNORECASE,
+    re.VERBOSE,  # matched against case-folded text: 3-5x faster than re.IGNORECASE (notes §6)
 )
 
 HEDGES_BEFORE = [
@@ -178,7 +178,10 @@ def _words_atom(m: re.Match) -> _Atom | None:
 
 def _atoms(text: str) -> list[_Atom]:
     atoms = []
-    for m in ATOM.finditer(text):
+    folded = text.lower()
+    if len(folded) != len(text):  # rare letters change length when lower-cased; keep offsets
+        folded = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    for m in ATOM.finditer(folded):
         atom = _atom_from_match(m)
         if atom is not None:
             atoms.append(atom)
