@@ -139,3 +139,18 @@ def test_any_text_never_raises_and_spans_point_at_numbers(body):
     for c in claims.itertuples():
         assert a.text[c.char_start : c.char_end] == c.quantity_text
         assert any(ch.isdigit() or ch.isalpha() for ch in c.quantity_text)
+
+
+def test_an_appositive_names_the_source_not_the_role():
+    c = only("Ivan Petrenko, the deputy mayor of Kursk, said 40 soldiers guarded the bridge.")
+    assert c.attributed_to == "Ivan Petrenko"
+
+
+def test_the_author_speaking_is_not_an_outside_source():
+    c = only("From satellite images I put the Ukrainian-held area in Kursk at 410 sq km.")
+    assert c.attributed_to == ""
+
+
+def test_a_passive_estimate_names_no_source():
+    c = only("By late May the Russian force in Kursk is put at some 45,000.")
+    assert c.attributed_to == ""

@@ -46,6 +46,13 @@ _VERB = re.compile(
     r"assessed|reported|put|puts|warned|confirmed|acknowledged|asserted|wrote|added|announced|"
     r"stated|indicate|suggest|gives|maintains|asserting)\b"
 )
+_PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s*$")
+_NAME_AT_END = re.compile(r"((?:[A-Z][\w'’-]+\s?){2,4})$")
+_LEADING_TIME = re.compile(
+    r"^(?:(?:on|by|in|a day earlier|earlier|later)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|yesterday|today|tonight)\s+",
+    re.I,
+)
 _ADVERBS = re.compile(r"(?:\s+(?:now|also|previously|still|initially))+$", re.I)
 _PRONOUN = re.compile(r"^(?:he|she|they|it|the ministry|the source|the agency)$", re.I)
 _STRIP = re.compile(r"^(?:the|a|an|and|but|while|on|in|some|as)\s+", re.I)
@@ -132,8 +139,16 @@ def attribution(sentence: str, pos: int) -> str:
     for m in _SAID_NAME.finditer(sentence):
         candidates.append((m.start(), m.group("src")))
     for m in _VERB.finditer(sentence):
-        chunk = re.split(r"[,;:\"“”‘’—]", sentence[max(0, m.start() - 90) : m.start()])[-1]
-        chunk = _ADVERBS.sub("", chunk.rstrip())
+        if _PASSIVE_BEFORE.search(sentence, 0, m.start()):
+            continue  # "the force is put at": no source named
+        parts = re.split(r"[,;:\"“”‘’—]", sentence[max(0, m.start() - 120) : m.start()])
+        while len(parts) > 1 and not parts[-1].strip():
+            parts.pop()  # "Name, the role, said": the comma right before the verb
+        chunk = _ADVERBS.sub("", parts[-1].rstrip())
+        appositive = _appositive_name(parts)
+        if appositive:  # "Alexei Smirnov, the acting governor, said"
+            candidates.append((m.start() - len(chunk), appositive))
+            continue
         if len(chunk.strip()) >= 2:
             candidates.append((m.start() - len(chunk), _last_clause(chunk)))
     cleaned = [(p, _clean_source(s)) for p, s in candidates]
@@ -150,13 +165,25 @@ def opening_attribution(sentence: str) -> str:
     return _clean_source(m.group("src")) if m else ""
 
 
+def _appositive_name(parts: list[str]) -> str:
+    """'Name, role of X,' before a verb: the name, when the last part is a lower-case role."""
+    if len(parts) < 2 or not parts[-1].strip():
+        return ""
+    role = parts[-1].strip()
+    if not (role[0].islower() or role.lower().startswith(("the ", "a ", "an "))):
+        return ""
+    name = _NAME_AT_END.search(parts[-2].strip())
+    return name.group(1).strip() if name else ""
+
+
 def _last_clause(chunk: str) -> str:
     parts = re.split(r"\b(?:that|and|but|which|who|when|as|after|while|with)\b", chunk)
     return parts[-1] if parts[-1].strip() else chunk
 
 
 def _clean_source(src: str) -> str:
-    src = src.strip(" '\"“”‘’")
+    src = re.sub(r"[*_#]+|^\s*\d+/\s*", " ", src).strip(" '\"“”‘’")
+    src = _LEADING_TIME.sub("", src)
     for _ in range(3):
         src = _STRIP.sub("", src).strip()
     src = re.sub(r"\s+(?:on|in|during|at)\s+.*$", "", src)
@@ -166,6 +193,8 @@ def _clean_source(src: str) -> str:
         return ""
     if _PRONOUN.match(src):
         return "<pronoun>"
+    if re.search(r"(?:^|\s)(?:I|we|We|my|My|our|Our)(?:\s|$)", src):
+        return ""  # the author speaking: not an outside source
     if src[0].islower() and not re.search(
         r"ministry|officials?|sources?|analysts?|bloggers?|experts?|intelligence|reports?|officers?|"
         r"commanders?|maps|agency|authorities|researchers|mappers|engineers|think tank|institute|group|"
