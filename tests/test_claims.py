@@ -154,3 +154,8 @@ def test_the_author_speaking_is_not_an_outside_source():
 def test_a_passive_estimate_names_no_source():
     c = only("By late May the Russian force in Kursk is put at some 45,000.")
     assert c.attributed_to == ""
+
+
+def test_with_no_side_in_the_paragraph_the_reporting_sources_side_is_the_last_resort():
+    c = only("Russian war bloggers said about 500 paratroopers took part in the raid near Sudzha.")
+    assert (c.category, c.side, c.attributed_to) == ("troops", "RU", "Russian war bloggers")

@@ -104,7 +104,13 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
                     speaker,
                 )
                 if row and row["side"] == "unknown" and row["category"] != "other":
-                    row["side"] = context.side_before(before_text, len(before_text)) or "unknown"
+                    # Last resorts: the paragraph so far, then the side of the source that reports
+                    # the number ("Russian bloggers said 800 special forces ...").
+                    row["side"] = (
+                        context.side_before(before_text, len(before_text))
+                        or context.source_side_before(sent.text, number.start)
+                        or "unknown"
+                    )
                 if row and not row["attributed_to"]:
                     row["attributed_to"] = para_source.get(sent.paragraph, "")
                 if row:

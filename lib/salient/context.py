@@ -104,15 +104,21 @@ def places_in(text: str) -> list[tuple[int, str, str]]:
     ]
 
 
-def side_mentions(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, side) of side words that name a party, not a reporting source."""
+def side_mentions(text: str, *, sources: bool = False) -> list[tuple[int, int, str]]:
+    """(start, end, side) of side words that name a party, or with `sources`, a reporting source."""
     masked = _SOUTH.sub(lambda m: "#" * len(m.group(0)), text)
     out = []
     for m in SIDE_WORDS.finditer(masked):
-        if _SOURCE_NOUN.match(masked[m.end() :]):
+        if bool(_SOURCE_NOUN.match(masked[m.end() :])) != sources:
             continue
         out.append((m.start(), m.end(), m.lastgroup))
     return out
+
+
+def source_side_before(text: str, pos: int) -> str | None:
+    """The side of the nearest reporting source before `pos` ("Russian military bloggers said")."""
+    before = [side for s, _, side in side_mentions(text, sources=True) if s < pos]
+    return before[-1] if before else None
 
 
 def side_after(text: str, start: int, end: int) -> str | None:
