@@ -6,7 +6,7 @@ Only in-scope body claims (`in_scope & section == "body"`) take part.
 their values agree, and their as-of intervals are compatible:
 
 - values agree when low, best and high are each equal within `rel_tol` (a null equals only a
-  null), or when both hedges are exact/approx and the bests agree ("about 10,000" = "10,000");
+  null), or when both hedges are exact/approx and the bests agree ("about 4,000" = "4,000");
 - as-of intervals are compatible when `as_of_earliest..as_of_latest` overlap, or when either
   claim has no interval.
 
@@ -117,7 +117,7 @@ def consolidate(
 ) -> pd.DataFrame:
     """Merge repeated in-scope body claims across articles and flag contradictions.
 
-    Example: "about 10,000 troops" (article a, 2024-11) and "10,000 troops" (article b,
+    Example: "about 4,000 troops" (article a, 2024-11) and "4,000 troops" (article b,
     2024-11-20) → one group with n_articles 2, hedge approx, as_of 2024-11-20.
     """
     records = _scoped_records(claims)
@@ -313,7 +313,7 @@ def _median(values: Iterable[float | None]) -> float | None:
 def value_interval(rec: dict, rel_tol: float = 0.02) -> tuple[float, float]:
     """The values a claim allows, as a closed interval (see the module docstring).
 
-    Example: approx 10,000 → (9000.0, 11000.0); at_least 60,000 → (60000.0, inf).
+    Example: approx 4,000 → (3600.0, 4400.0); at_least 7,000 → (7000.0, inf).
     """
     low, best, high = rec["value_low"], rec["value_best"], rec["value_high"]
     hedge = rec["hedge"]

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from salient.casefold import fold_case
+
 # Side words. "South Korea(n)" is masked first so it never reads as North Korea.
 _SOUTH = re.compile(r"\bSouth Korea(?:n|'s)?\b|\bSeoul(?:'s)?\b")
 SIDE_WORDS = re.compile(
@@ -95,9 +97,7 @@ def load_theatre(name: str) -> Theatre:
 def places_in(text: str) -> list[tuple[int, str, str]]:
     """(offset, place, theatre) for each gazetteer place named in `text`."""
     pattern, theatre_of = place_pattern()
-    folded = text.lower()
-    if len(folded) != len(text):  # a few non-ASCII letters change length when lower-cased
-        folded = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    folded = fold_case(text)
     return [
         (m.start(), text[m.start() : m.end()], theatre_of[m.group(0)])
         for m in pattern.finditer(folded)

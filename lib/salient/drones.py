@@ -14,6 +14,7 @@ from importlib import resources
 import pandas as pd
 
 from salient import context
+from salient.casefold import fold_case
 from salient.model import Article
 from salient.schemas import DRONE_MENTIONS
 from salient.sentences import split_sentences
@@ -49,10 +50,7 @@ def extract_drone_mentions(article: Article, theatre: str = "Kursk") -> pd.DataF
         for sent in split_sentences(article.text, section.start, section.end):
             places = context.places_in(sent.text)
             other = places and not any(p[2].lower() == th.name.lower() for p in places)
-            folded = sent.text.lower()
-            if len(folded) != len(sent.text):
-                folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in sent.text)
-            for m in _pattern().finditer(folded):
+            for m in _pattern().finditer(fold_case(sent.text)):
                 term = sent.text[m.start() : m.end()]
                 if not _case_sensitive_ok(term):
                     continue

@@ -4,10 +4,10 @@ Hand-written on purpose: quantulum3 averages ranges, drops hedges and runs at 0.
 shared/notes/extraction-libraries.md); a compiled regex finds candidates and text2num converts
 spelled-out numbers ("ten thousand" → 10000), so offsets survive.
 
->>> [(q.text, q.low, q.best, q.high, q.hedge) for q in find_numbers("about 10,000 to 12,000 troops")]
-[('10,000 to 12,000', 10000.0, None, 12000.0, 'range')]
->>> [(q.text, q.best, q.hedge) for q in find_numbers("outnumbered as much as six to one")]
-[('six to one', 6.0, 'at_most')]
+>>> [(q.text, q.low, q.best, q.high, q.hedge) for q in find_numbers("about 3,000 to 4,500 troops")]
+[('3,000 to 4,500', 3000.0, None, 4500.0, 'range')]
+>>> [(q.text, q.best, q.hedge) for q in find_numbers("outgunned as much as eight to one")]
+[('eight to one', 8.0, 'at_most')]
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 
 from text_to_num import text2num
+
+from salient.casefold import fold_case
 
 _UNITS = [
     "one",
@@ -178,10 +180,7 @@ def _words_atom(m: re.Match) -> _Atom | None:
 
 def _atoms(text: str) -> list[_Atom]:
     atoms = []
-    folded = text.lower()
-    if len(folded) != len(text):  # rare letters change length when lower-cased; keep offsets
-        folded = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-    for m in ATOM.finditer(folded):
+    for m in ATOM.finditer(fold_case(text)):
         atom = _atom_from_match(m)
         if atom is not None:
             atoms.append(atom)

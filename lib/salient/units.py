@@ -40,7 +40,7 @@ def unit_spellings() -> dict[str, UnitSpelling]:
 
 @cache
 def unit_pattern() -> re.Pattern:
-    """A unit right after a number: "1,250 square kilometers", "40-km", "86%"."""
+    """A unit right after a number: "640 square kilometers", "25-km", "12%"."""
     names = sorted(unit_spellings(), key=len, reverse=True)
     alternation = "|".join(re.escape(n) for n in names)
     return re.compile(rf"^(?:\s*-\s*|\s?)(?P<unit>{alternation})(?![\w²])", re.IGNORECASE)
@@ -54,7 +54,7 @@ def nouns() -> dict[str, tuple[str, str]]:
 
 @cache
 def noun_pattern() -> re.Pattern:
-    """A count noun within a few words after a number ("70,000 Russian troops")."""
+    """A count noun within a few words after a number ("3,500 Russian troops")."""
     names = sorted(nouns(), key=len, reverse=True)
     alternation = "|".join(re.escape(n) for n in names)
     return re.compile(
