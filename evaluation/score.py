@@ -517,18 +517,7 @@ def _nearest(g: dict, pred: pd.DataFrame) -> dict:
 def _false_positives(pred: pd.DataFrame, tp: list[bool]) -> pd.DataFrame:
     keep = pred["category"].isin(SCORED).to_numpy() & ~pd.Series(tp, dtype=bool).to_numpy()
     columns = [
-        "claim_id",
-        "article_id",
-        "category",
-        "measure",
-        "side",
-        "value_low",
-        "value_best",
-        "value_high",
-        "unit",
-        "hedge",
-        "quantity_text",
-        "sentence",
+        c for c in PRED_COLUMNS if c not in ("as_of", "attributed_to", "in_scope", "section")
     ]
     return pred.loc[keep, columns].reset_index(drop=True)
 

@@ -73,8 +73,13 @@ def make_claim(
     }
 
 
+def validated(schema, *rows: dict) -> pd.DataFrame:
+    """A frame of `rows` validated by `schema`; text columns typed so an empty frame validates."""
+    df = pd.DataFrame(list(rows), columns=list(schema.columns))
+    text = [c for c, spec in schema.columns.items() if "str" in str(spec.dtype)]
+    return schema.validate(df.astype({c: "str" for c in text}))
+
+
 def frame(*rows: dict) -> pd.DataFrame:
-    """A validated claims frame; text columns typed so that an empty frame validates too."""
-    df = pd.DataFrame(list(rows), columns=list(CLAIMS.columns))
-    text = [c for c, spec in CLAIMS.columns.items() if "str" in str(spec.dtype)]
-    return CLAIMS.validate(df.astype({c: "str" for c in text}))
+    """A validated claims frame."""
+    return validated(CLAIMS, *rows)

@@ -13,7 +13,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from factories import frame, make_claim
+from factories import frame, make_claim, validated
 from salient import plots, summary, views
 from salient.consolidate import consolidate
 from salient.schemas import DRONE_MENTIONS
@@ -69,9 +69,7 @@ def fake_mention(
 
 
 def mentions_frame(*rows: dict) -> pd.DataFrame:
-    df = pd.DataFrame(list(rows), columns=list(DRONE_MENTIONS.columns))
-    text = [c for c, spec in DRONE_MENTIONS.columns.items() if "str" in str(spec.dtype)]
-    return DRONE_MENTIONS.validate(df.astype({c: "str" for c in text}))
+    return validated(DRONE_MENTIONS, *rows)
 
 
 TROOPS = {"category": "troops", "measure": "", "unit": "persons"}

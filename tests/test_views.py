@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-from factories import frame, make_claim
+from factories import frame, make_claim, validated
 from salient.schemas import DRONE_MENTIONS
 from salient.views import (
     VIEWS,
@@ -54,9 +54,7 @@ def make_mention(
 
 
 def mentions(*rows: dict) -> pd.DataFrame:
-    df = pd.DataFrame(list(rows), columns=list(DRONE_MENTIONS.columns))
-    text = [c for c, spec in DRONE_MENTIONS.columns.items() if "str" in str(spec.dtype)]
-    return DRONE_MENTIONS.validate(df.astype({c: "str" for c in text}))
+    return validated(DRONE_MENTIONS, *rows)
 
 
 def test_territory_keeps_in_scope_body_km2_and_sorts():

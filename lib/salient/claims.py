@@ -249,7 +249,7 @@ def _unit_for(text: str, n: Number) -> _Unit | None:
 
 
 def _absorb_conversion(rest: str, end: int) -> int:
-    """'1,376 sq km (531 sq mi)': the bracketed conversion is part of the same claim."""
+    """'800 sq km (309 sq mi)': the bracketed conversion is part of the same claim."""
     m = re.match(r"\s*\(\s*(?:about\s+|around\s+)?[\d.,]+\s*[^()]{1,25}\)", rest[end:])
     return end + m.end() if m else end
 

@@ -31,11 +31,6 @@ _SOURCE_NOUN = re.compile(
 )
 OPPONENT = {"UA": "RU", "RU": "UA", "KP": "UA"}
 
-REPORTING_VERBS = (
-    r"said|says|say|told|tells|estimates?|estimated|claimed|claims|claim|believes?|assessed|"
-    r"reported|reports|put|puts|warned|confirmed|acknowledged|asserting|asserted|added|wrote|"
-    r"indicated?|suggests?|announced|stated|according to"
-)
 _ACCORDING = re.compile(
     r"\b(?:according to|as per|per)\s+(?P<src>[^,.;:'\"“”‘’]+?)(?=[,.;:'\"“”‘’]|\s+on\b|\s+that\b|$)",
     re.I,

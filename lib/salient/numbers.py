@@ -187,14 +187,14 @@ def _atoms(text: str) -> list[_Atom]:
     return atoms
 
 
-def _hedge_before(text: str, start: int) -> tuple[str, str, int]:
-    """The hedge words ending just before `start`: (hedge, words, their start)."""
+def _hedge_before(text: str, start: int) -> tuple[str, str]:
+    """The hedge ending just before `start` and its words: ("approx", "about")."""
     window = text[max(0, start - 40) : start]
     for pattern, hedge in HEDGES_BEFORE:
         m = pattern.search(window)
         if m:
-            return hedge, m.group(0).strip(), start - len(window) + m.start()
-    return "exact", "", start
+            return hedge, m.group(0).strip()
+    return "exact", ""
 
 
 def _dozen(text: str, atom: _Atom) -> _Atom:
@@ -223,7 +223,7 @@ def find_numbers(text: str) -> list[Number]:
 
 
 def _combine(text: str, a: _Atom, b: _Atom | None) -> tuple[Number, int]:
-    hedge, hedge_text, _ = _hedge_before(text, a.start)
+    hedge, hedge_text = _hedge_before(text, a.start)
     after = text[a.end :]
     if a.kind == "vague":
         low, high = VAGUE[a.vague_word]

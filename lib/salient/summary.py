@@ -23,7 +23,7 @@ SIDE_WORDS = {"UA": "Ukrainian", "RU": "Russian", "KP": "North Korean", "unknown
 
 
 def fmt_value(value: float) -> str:
-    """1250.0 → "1,250"; 12.5 → "12.5"."""
+    """4500.0 → "4,500"; 12.5 → "12.5"."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "?"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
@@ -181,7 +181,7 @@ def territory_summary(view: pd.DataFrame, *, side: str = "UA") -> str:
     """One paragraph: how many area claims per measure, their range in km² and dates.
 
     Dates are the earliest and latest day the claims can refer to. Example: "3 claims of area
-    held by UA, from 400 to 1,250 km² (dated 2024-08-20 to 2025-03-16), from 2 articles."
+    held by UA, from 400 to 900 km² (dated 2024-08-20 to 2025-03-16), from 2 articles."
     """
     if view.empty:
         return "No in-scope territory claims in km² were found."
@@ -220,7 +220,7 @@ def _date_span(sub: pd.DataFrame) -> str:
 def troops_summary(view: pd.DataFrame) -> str:
     """One line per side: number of estimates and their span in persons.
 
-    Example: "RU: 2 estimates, 50,000 to 70,000 persons. UA: 1 estimate, about 10,000 persons."
+    Example: "RU: 2 estimates, 30,000 to 45,000 persons. UA: 1 estimate, about 8,000 persons."
     """
     if view.empty:
         return "No in-scope force-size claims in persons were found."
