@@ -99,6 +99,25 @@ def test_empty_and_blank_input():
     assert split_sentences("Some text.", 5, 5) == []
 
 
+def test_an_overlong_sentence_is_cut_at_spaces_under_the_cap():
+    words = "troops held the line near the river " * 100  # 3,600 characters, no sentence end
+    sentences = split_sentences(words + "Then rain fell.")
+    assert [len(s.text) for s in sentences] == [997, 997, 998, 620]  # cut at the last space
+    assert sentences[0].text.endswith(" the line near")
+    assert sentences[-1].text.endswith(" river Then rain fell.")
+    assert {s.paragraph for s in sentences} == {0}
+
+
+def test_an_overlong_word_is_cut_at_the_cap_and_runs_of_dots_are_one_piece():
+    assert [len(s.text) for s in split_sentences("x" * 2500)] == [1000, 1000, 500]
+    dots = "." * 200_000  # a page of leaders: one run, split by the cap only
+    assert [len(s.text) for s in split_sentences(dots)] == [1000] * 200
+    assert [s.text for s in split_sentences("Wait... " + "." * 30 + " Go.")] == [
+        "Wait... " + "." * 30,
+        "Go.",
+    ]
+
+
 _pieces = st.sampled_from(
     [
         "The",
