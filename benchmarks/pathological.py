@@ -28,14 +28,19 @@ KB = 1000  # decimal units: 5 MB is the loader's default size limit, 5,000,000 b
 DEFAULT_SIZES_KB = (1, 10, 100, 1000)
 HTML_PAGE_EXTRA_KB = 5000  # "a 5 MB HTML page"
 
-_PROSE = (
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+_PROSE = _words(
     "russian troops advanced near sudzha on tuesday while ukrainian forces said about 300 soldiers "
     "were killed and 12 tanks destroyed according to the ministry of defence in kyiv officials "
     "estimated that between 5,000 and 7,000 north korean troops held 40 square kilometres since "
     "march 2025 the general staff reported that fpv drones struck positions near the border"
-).split()
-_CYRILLIC = "войска продвинулись возле Суджи во вторник около 300 солдат Курской области".split()
-_KOREAN = "러시아 군대 는 수요일 쿠르스크 근처 에서 약 300 명 의 병사 북한".split()
+)
+_CYRILLIC = _words("войска продвинулись возле Суджи во вторник около 300 солдат Курской области")
+_KOREAN = _words("러시아 군대 는 수요일 쿠르스크 근처 에서 약 300 명 의 병사 북한")
 _EMOJI = ["🙂", "🔥", "🇺🇦", "💥", "🚀", "👍🏽", "❤️", "🛰️"]
 _CONTROLS = ["\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\u2028", "\u2029", "\u200b", "\ufeff", "\t"]
 _PUNCTUATION = [".", "…", "!", "?", "-", ",", ";", ":", "*", "•", "—"]
@@ -184,7 +189,7 @@ def time_file(path: Path) -> dict[str, float]:
     from salient.drones import extract_drone_mentions
 
     t0 = time.perf_counter()
-    article, row = read_article(path)
+    article, _ = read_article(path)
     t1 = time.perf_counter()
     if article is None:
         return {"read": t1 - t0, "claims": 0.0, "drones": 0.0, "table": 0.0, "skipped": 1}
@@ -262,7 +267,9 @@ def main() -> None:
             timed_out = result is None  # a larger size would time out too
             cells.append(_cell(result, n_bytes, args.timeout))
             details.append((size, result))
-        extra = f"   ({HTML_PAGE_EXTRA_KB} KB: {cells.pop().strip()})" if shape == "html_page" else ""
+        extra = (
+            f"   ({HTML_PAGE_EXTRA_KB} KB: {cells.pop().strip()})" if shape == "html_page" else ""
+        )
         print(f"{shape:<14}" + "".join(cells) + extra, flush=True)
         if args.detail:
             for size, result in details:
