@@ -49,6 +49,7 @@ def make_claim(
         "category": category,
         "measure": measure,
         "side": side,
+        "casualty_kind": "losses" if category == "casualties" else "",
         "value_low": low,
         "value_best": value,
         "value_high": high,

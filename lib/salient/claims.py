@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from salient import context, units
+from salient import casualties, context, syntax, units
 from salient.dates import DateMention, find_dates
 from salient.model import Article, Sentence
 from salient.numbers import Number, find_numbers
@@ -71,12 +71,14 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
     speaker = ""
     for section in article.sections or ():
         sentences = split_sentences(article.text, section.start, section.end)
+        numbers_in = [find_numbers(sent.text) for sent in sentences]
+        docs = _parse_with_numbers(sentences, numbers_in)
         heading_place: tuple[str, str] | None = None
         para_dates: dict[int, DateMention] = {}
         para_place: dict[int, tuple[str, str]] = {}
         para_start: dict[int, int] = {}
         para_source: dict[int, str] = {}
-        for sent in sentences:
+        for sent, numbers, doc in zip(sentences, numbers_in, docs, strict=True):
             heading_place = _heading(sent) or heading_place
             all_dates = find_dates(sent.text, reference)
             dates = [d for d in all_dates if d.relation not in ("since", "until")]
@@ -85,7 +87,7 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
             para_start.setdefault(sent.paragraph, sent.start)
             before_text = article.text[para_start[sent.paragraph] : sent.start]
             claimed_until = -1
-            for number in find_numbers(sent.text):
+            for number in numbers:
                 if any(d.start < number.end and number.start < d.end for d in all_dates):
                     continue  # the day or year of a date
                 if number.start < claimed_until:
@@ -102,6 +104,7 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
                     para_dates.get(sent.paragraph),
                     para_place.get(sent.paragraph),
                     speaker,
+                    syntax.frame_for(doc, number.start, number.end) if doc is not None else None,
                 )
                 if row and row["side"] == "unknown" and row["category"] != "other":
                     # Last resorts: the paragraph so far, then the side of the source that reports
@@ -128,6 +131,16 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
     return frame.sort_values(["char_start", "char_end"], kind="stable").reset_index(drop=True)
 
 
+def _parse_with_numbers(sentences: list[Sentence], numbers_in: list[list[Number]]) -> list:
+    """The parse of each sentence that carries a number (None for the others), in one batch."""
+    wanted = [i for i, numbers in enumerate(numbers_in) if numbers]
+    docs = syntax.parse([sentences[i].text for i in wanted]) if wanted else []
+    out: list = [None] * len(sentences)
+    for i, doc in zip(wanted, docs, strict=True):
+        out[i] = doc
+    return out
+
+
 def _reference_date(article: Article) -> dt.date | None:
     pub = article.published
     day = pub.latest if pub.precision != "day" and pub.latest else pub.earliest
@@ -151,11 +164,22 @@ def _named_speaker(sentence: str) -> str:
 
 
 def _claim(
-    article, th, label, sent, number: Number, dates, places, heading, para_date, para_place, speaker
+    article,
+    th,
+    label,
+    sent,
+    number: Number,
+    dates,
+    places,
+    heading,
+    para_date,
+    para_place,
+    speaker,
+    frame: syntax.NumberFrame | None = None,
 ):
     if _is_year_or_noise(sent.text, number):
         return None
-    unit = _unit_for(sent.text, number)
+    unit = _unit_for(sent.text, number, frame)
     if unit is None:
         return None
     low, best, high = (
@@ -163,8 +187,10 @@ def _claim(
         for v in (number.low, number.best, number.high)
     )
     end = max(number.end, unit.end)
-    category = _category(sent.text, number, unit)
+    category, kind = _category(sent.text, number, unit, frame)
     measure, side = _side_and_measure(sent.text, number, end, category, th)
+    if frame is not None and category in ("casualties", "troops"):
+        side = _frame_side(sent.text, frame, category) or side
     as_of = _as_of(number, dates, para_date, article)
     place, in_scope, reason = _scope(label, sent.text, number, places, heading, para_place, th)
     if category == "other" and in_scope:
@@ -180,6 +206,7 @@ def _claim(
         "category": category,
         "measure": measure,
         "side": side,
+        "casualty_kind": kind,
         "value_low": low,
         "value_best": best,
         "value_high": high,
@@ -217,7 +244,7 @@ def _is_year_or_noise(text: str, n: Number) -> bool:
     return bool(re.match(r"^\s*(?:a\.m\.|p\.m\.|GMT|UTC)", text[n.end :]))
 
 
-def _unit_for(text: str, n: Number) -> _Unit | None:
+def _unit_for(text: str, n: Number, frame: syntax.NumberFrame | None = None) -> _Unit | None:
     if n.kind == "ratio":
         return _Unit("ratio", "ratio")
     if n.kind == "fold":
@@ -242,9 +269,16 @@ def _unit_for(text: str, n: Number) -> _Unit | None:
     if n.kind == "percent":
         return _Unit("percent", "territory" if _TERRITORY_OF.match(rest) else "other")
     noun = units.noun_after(rest)
+    shift = len(text[n.end :]) - len(rest)
+    if frame is not None and frame.noun:
+        parsed = units.noun_phrase_unit(frame.noun_phrase)
+        # The parse's counted noun wins over a word window that stopped on a modifier
+        # ("20 armored personnel carriers" counts carriers, not personnel).
+        if parsed and (noun is None or n.end + noun[2] + shift < frame.noun_end):
+            return _Unit(parsed[0], parsed[1], 1.0, frame.noun_end)
     if noun:
         unit, category, end = noun
-        return _Unit(unit, category, 1.0, n.end + end + (len(text[n.end :]) - len(rest)))
+        return _Unit(unit, category, 1.0, n.end + end + shift)
     return _inferred_unit(text, n)
 
 
@@ -268,13 +302,56 @@ def _inferred_unit(text: str, n: Number) -> _Unit | None:
     return _Unit("count", "other")
 
 
-def _category(text: str, n: Number, unit: _Unit) -> str:
+def _category(
+    text: str, n: Number, unit: _Unit, frame: syntax.NumberFrame | None
+) -> tuple[str, str]:
+    """(category, casualty_kind): a count of persons is a casualty figure when the parse says so."""
     if unit.unit != "persons":
-        return unit.category
+        return unit.category, ""
+    if frame is not None:
+        kind = casualties.casualty_kind(frame)
+        if kind:
+            return "casualties", kind
+        if unit.category == "casualties":
+            return "casualties", "losses"
     window = text[max(0, n.start - 40) : n.end + 60]
     if _CIVILIAN.search(text[n.end : n.end + 40]) and not _FORCE.search(text[n.end : n.end + 30]):
-        return "casualties" if _CASUALTY.search(window) and "killed" in window else "other"
-    return "casualties" if _CASUALTY.search(window) else "troops"
+        if _CASUALTY.search(window) and "killed" in window:
+            return "casualties", "killed"
+        return "other", ""
+    if _CASUALTY.search(window):
+        return "casualties", casualties.kind_in_text(window) or "losses"
+    return "troops", ""
+
+
+def _frame_side(text: str, frame: syntax.NumberFrame, category: str) -> str | None:
+    """Whose troops or losses, from the parse: the noun phrase's own side word ("900 Russian
+    soldiers"), else the subject for a loss of its own ("Russia lost 900 soldiers"), else the
+    subject's opponent for casualties it inflicted ("Ukrainian forces killed 900 soldiers")."""
+    own = _side_in(text, frame.np_spans)
+    if own:
+        return own
+    if category != "casualties":
+        return None
+    subject = _side_in(text, (frame.subject,)) if frame.subject else None
+    if subject and casualties.victim_is_subject(frame):
+        return subject
+    if subject and casualties.victim_is_opponent_of_subject(frame):
+        return context.opponent(subject)
+    if frame.role == "passive_subject" and frame.agent:
+        agent = _side_in(text, (frame.agent,))
+        return context.opponent(agent) if agent else None
+    return None
+
+
+def _side_in(text: str, spans) -> str | None:
+    """The first side word inside any of the spans."""
+    found = [
+        (s, side)
+        for s, _, side in context.side_mentions(text)
+        if any(a <= s < b for a, b in spans if a is not None)
+    ]
+    return min(found)[1] if found else None
 
 
 def _side_and_measure(text: str, n: Number, end: int, category: str, th) -> tuple[str, str]:

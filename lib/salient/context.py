@@ -14,13 +14,6 @@ from importlib import resources
 
 from salient.casefold import fold_case
 
-# Side words. "South Korea(n)" is masked first so it never reads as North Korea.
-_SOUTH = re.compile(r"\bSouth Korea(?:n|'s)?\b|\bSeoul(?:'s)?\b")
-SIDE_WORDS = re.compile(
-    r"(?P<KP>\bNorth Korea(?:n|ns|'s)?\b|\bPyongyang(?:'s)?\b)"
-    r"|(?P<RU>\bRussia(?:n|ns|'s)?\b|\bMoscow(?:'s)?\b|\bKremlin(?:'s)?\b)"
-    r"|(?P<UA>\bUkrain(?:e|ian|ians|e's)\b|\bKyiv(?:'s)?\b|\bour\b|\bours\b)"
-)
 # A side word that names who reports ("Russia's defence ministry said") is a source, not a subject.
 _SOURCE_NOUN = re.compile(
     r"^(?:'s)?\s+(?:(?:military|war|state|defen[cs]e|foreign|top|regional|official)\s+)*"
@@ -99,15 +92,57 @@ def places_in(text: str) -> list[tuple[int, str, str]]:
     ]
 
 
+@cache
+def side_lexicon() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
+    """Side words from data/sides.csv (demonyms, capitals, acronyms, leaders' possessives, the
+    pejoratives each side uses for the other, "the enemy") and the masks of data/side_masks.csv
+    ("South Korean" never reads as North Korean). Capitalised terms match case-sensitively."""
+    rows = _csv_rows("sides.csv")
+    side_of: dict[str, str] = {}
+    parts = []
+    for r in sorted(rows, key=lambda r: len(r["term"]), reverse=True):
+        term = r["term"]
+        side_of[term.lower()] = r["side"]
+        body = re.escape(term) if term[0].isupper() else f"(?i:{re.escape(term)})"
+        tail = r"(?:'s|’s)" if r["form"] == "possessive" else r"(?:'s|’s)?"
+        parts.append(rf"\b{body}{tail}(?![\w-])")
+    masks = [re.escape(r["term"]) for r in _csv_rows("side_masks.csv")]
+    mask = re.compile(r"\b(?:%s)(?:'s|’s)?\b" % "|".join(sorted(masks, key=len, reverse=True)))
+    return re.compile("|".join(parts)), mask, side_of
+
+
+def _side_of_match(text: str, side_of: dict[str, str]) -> str:
+    return side_of[re.sub(r"(?:'s|’s)$", "", text).lower()]
+
+
 def side_mentions(text: str, *, sources: bool = False) -> list[tuple[int, int, str]]:
-    """(start, end, side) of side words that name a party, or with `sources`, a reporting source."""
-    masked = _SOUTH.sub(lambda m: "#" * len(m.group(0)), text)
+    """(start, end, side) of side words that name a party, or with `sources`, a reporting source.
+
+    "The enemy" is the opponent of the reporting source named before it in `text`; with no such
+    source it is dropped (whose enemy is unknown).
+    """
+    pattern, mask, side_of = side_lexicon()
+    masked = mask.sub(lambda m: "#" * len(m.group(0)), text)
     out = []
-    for m in SIDE_WORDS.finditer(masked):
-        if bool(_SOURCE_NOUN.match(masked[m.end() :])) != sources:
+    reporter: str | None = None
+    for m in pattern.finditer(masked):
+        side = _side_of_match(m.group(0), side_of)
+        is_source = bool(_SOURCE_NOUN.match(masked[m.end() :]))
+        if is_source and side in OPPONENT:
+            reporter = side
+        if is_source != sources:
             continue
-        out.append((m.start(), m.end(), m.lastgroup))
+        if side == "enemy":
+            if reporter is None:
+                continue
+            side = OPPONENT[reporter]
+        out.append((m.start(), m.end(), side))
     return out
+
+
+def opponent(side: str | None) -> str | None:
+    """The other party: UA for RU and KP, RU for UA."""
+    return OPPONENT.get(side or "")
 
 
 def source_side_before(text: str, pos: int) -> str | None:

@@ -19,6 +19,7 @@ CATEGORIES = (
     "other",
 )
 SIDES = ("UA", "RU", "KP", "unknown")
+CASUALTY_KINDS = ("killed", "wounded", "killed_or_wounded", "captured", "missing", "losses", "")
 HEDGES = ("exact", "approx", "at_most", "at_least", "range", "vague")
 PRECISIONS = ("day", "month", "year", "unknown")
 MEASURES = ("held", "gained", "lost", "")

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from salient.model import CATEGORIES, HEDGES, MEASURES, PRECISIONS, PUBLISHED_BASES, SIDES
+from salient.model import (
+    CASUALTY_KINDS,
+    CATEGORIES,
+    HEDGES,
+    MEASURES,
+    PRECISIONS,
+    PUBLISHED_BASES,
+    SIDES,
+)
 
 
 def _str(
@@ -93,6 +101,12 @@ CLAIMS = pa.DataFrameSchema(
             "Whose forces, territory, losses or drones (KP = North Korea).",
             nullable=False,
             isin=SIDES,
+        ),
+        "casualty_kind": _str(
+            "For casualties: killed, wounded, killed_or_wounded, captured, missing or losses "
+            "(unspecified); empty otherwise. Charts never add different kinds together.",
+            nullable=False,
+            isin=CASUALTY_KINDS,
         ),
         "value_low": _num(
             "Lower bound in `unit`; empty when the text gives none (at_most, vague)."

@@ -77,3 +77,15 @@ def noun_after(text: str) -> tuple[str, str, int] | None:
         return None
     unit, category = nouns()[m.group("noun").lower()]
     return unit, category, m.end()
+
+
+def noun_phrase_unit(phrase: str) -> tuple[str, str] | None:
+    """(unit, category) of a counted noun phrase from the parse, by its longest known ending:
+    "armored personnel carriers" → vehicles, not the "personnel" a word window would see."""
+    words = phrase.split()
+    lexicon = nouns()
+    for i in range(len(words)):
+        found = lexicon.get(" ".join(words[i:]).lower())
+        if found:
+            return found
+    return None
