@@ -49,7 +49,12 @@ import pandas as pd
 SCORED = ("territory", "troops", "casualties")
 TOLERANCE = 0.015
 LOST_MARKER = " [lost]"
-UNIT_FAMILIES = {"tanks": "vehicles", "vehicles": "vehicles", "armoured vehicles": "vehicles"}
+UNIT_FAMILIES = {
+    "tanks": "vehicles",
+    "vehicles": "vehicles",
+    "armoured vehicles": "vehicles",
+    "armored vehicles": "vehicles",
+}
 """Units scored as one family; every other unit is its own family."""
 OPPONENT = {"UA": "RU", "RU": "UA", "KP": "UA"}
 STOPWORDS = frozenset({"the", "of", "a", "an", "s", "and", "for", "in", "on", "to", "at", "its"})

@@ -35,11 +35,24 @@ class Cue:
 @cache
 def cues() -> tuple[dict[str, Cue], dict[str, Cue]]:
     """(noun cues, verb cues) from data/casualty_cues.csv, keyed by lower-case lemma."""
+    nouns, verbs, _ = _cue_table()
+    return nouns, verbs
+
+
+@cache
+def aggregates() -> frozenset[str]:
+    """Nouns that total what a participle names ("the number of soldiers killed")."""
+    return _cue_table()[2]
+
+
+@cache
+def _cue_table() -> tuple[dict[str, Cue], dict[str, Cue], frozenset[str]]:
     with resources.files("salient.data").joinpath("casualty_cues.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     nouns = {r["cue"].lower(): Cue(r["kind"], "") for r in rows if r["role"] == "noun"}
     verbs = {r["cue"].lower(): Cue(r["kind"], r["victim"]) for r in rows if r["role"] == "verb"}
-    return nouns, verbs
+    totals = frozenset(r["cue"].lower() for r in rows if r["role"] == "aggregate")
+    return nouns, verbs, totals
 
 
 def casualty_kind(frame: NumberFrame) -> str:
@@ -60,7 +73,10 @@ def casualty_kind(frame: NumberFrame) -> str:
     if verb and frame.role in _CASUALTY_ROLES[verb.victim]:
         return verb.kind
     if frame.role in ("object", "oblique", "other") and frame.subject_words:
-        in_subject = _kinds(frame.subject_words, nouns, verbs)
+        words = frame.subject_words
+        in_subject = _kinds(words, nouns, {})
+        if not in_subject and aggregates().intersection(words):
+            in_subject = _kinds(words, {}, verbs)
         if in_subject:
             return _combine(in_subject)
     return ""

@@ -177,7 +177,7 @@ def _claim(
     speaker,
     frame: syntax.NumberFrame | None = None,
 ):
-    if _is_year_or_noise(sent.text, number):
+    if _is_year_or_noise(sent.text, number) and not _counted_casualty(number, frame):
         return None
     unit = _unit_for(sent.text, number, frame)
     if unit is None:
@@ -225,6 +225,17 @@ def _claim(
         "char_start": start,
         "char_end": stop,
     }
+
+
+def _counted_casualty(n: Number, frame: syntax.NumberFrame | None) -> bool:
+    """'One soldier surrendered': a single person counted as a casualty is a claim."""
+    return (
+        n.is_word
+        and n.best == 1.0
+        and frame is not None
+        and units.noun_phrase_unit(frame.noun_phrase) is not None
+        and bool(casualties.casualty_kind(frame))
+    )
 
 
 def _is_year_or_noise(text: str, n: Number) -> bool:
@@ -279,13 +290,34 @@ def _unit_for(text: str, n: Number, frame: syntax.NumberFrame | None = None) -> 
     if noun:
         unit, category, end = noun
         return _Unit(unit, category, 1.0, n.end + end + shift)
+    listed = units.noun_before(text[: n.start])
+    if listed:  # an inventory line: "tanks - 14, armored vehicles - 38"
+        return _Unit(listed[0], listed[1])
+    if frame is not None and frame.noun and frame.noun_end > n.end:
+        return _Unit("count", "other")  # counts a noun outside the lexicon ("units of equipment")
     return _inferred_unit(text, n)
 
 
+_CONVERSION = re.compile(
+    r"\s*(?:\(|[—–]|--?|,)\s*(?:about|around|almost|nearly|roughly|some|approximately|or\s+)?"
+    r"\s*[\d.,]+\s*"
+)
+
+
 def _absorb_conversion(rest: str, end: int) -> int:
-    """'800 sq km (309 sq mi)': the bracketed conversion is part of the same claim."""
-    m = re.match(r"\s*\(\s*(?:about\s+|around\s+)?[\d.,]+\s*[^()]{1,25}\)", rest[end:])
-    return end + m.end() if m else end
+    """'800 sq km (309 sq mi)', '100 km² — almost 40 square miles —': a restatement of the
+    same quantity in another unit is part of the same claim, not a second one."""
+    m = _CONVERSION.match(rest, end)
+    if not m:
+        return end
+    unit = units.unit_after(rest[m.end() :])
+    if unit is None:
+        return end
+    stop = m.end() + unit[1]
+    closing = re.match(r"\s*[)—–]", rest[stop:])
+    return stop + (
+        closing.end() if closing and rest[m.start() : m.end()].strip()[:1] in "(—–" else 0
+    )
 
 
 def _inferred_unit(text: str, n: Number) -> _Unit | None:
@@ -308,12 +340,16 @@ def _category(
     """(category, casualty_kind): a count of persons is a casualty figure when the parse says so."""
     if unit.unit != "persons":
         return unit.category, ""
+    if unit.category == "other":
+        return "other", ""  # civilians, residents, children: never a force or a military loss
     if frame is not None:
         kind = casualties.casualty_kind(frame)
         if kind:
             return "casualties", kind
         if unit.category == "casualties":
             return "casualties", "losses"
+        if unit.category == "people":
+            return "other", ""  # "people" counts a loss only when the parse says so
     window = text[max(0, n.start - 40) : n.end + 60]
     if _CIVILIAN.search(text[n.end : n.end + 40]) and not _FORCE.search(text[n.end : n.end + 30]):
         if _CASUALTY.search(window) and "killed" in window:

@@ -102,7 +102,7 @@ def frame_for(doc: Doc, start: int, end: int) -> NumberFrame | None:
         verb=verb.lemma_.lower() if verb is not None else "",
         role=_ROLE_OF_DEP.get(role_dep, "other"),
         subject=_char_span(subject) if subject is not None else None,
-        subject_words=tuple(t.lemma_.lower() for t in subject) if subject is not None else (),
+        subject_words=_words_until_verb(subject, verb) if subject is not None else (),
         agent=_char_span(agent) if agent is not None else None,
     )
 
@@ -155,6 +155,13 @@ def _subject_of(verb: Token, exclude: Token) -> Span | None:
             return cur.doc[head.left_edge.i : head.i + 1]
         break
     return None
+
+
+def _words_until_verb(subject: Span, verb: Token | None) -> tuple[str, ...]:
+    """Lemmas from the subject's start to the verb: the parse often hangs a participle of the
+    subject ("the number of soldiers killed and wounded ... has exceeded") on the verb instead."""
+    stop = verb.i if verb is not None and verb.i > subject.start else subject.end
+    return tuple(t.lemma_.lower() for t in subject.doc[subject.start : stop])
 
 
 def _agent_of(verb: Token) -> Span | None:

@@ -89,3 +89,16 @@ def noun_phrase_unit(phrase: str) -> tuple[str, str] | None:
         if found:
             return found
     return None
+
+
+@cache
+def _noun_before_pattern() -> re.Pattern:
+    names = sorted(nouns(), key=len, reverse=True)
+    alternation = "|".join(re.escape(n) for n in names)
+    return re.compile(rf"\b(?P<noun>{alternation})\s*(?:-|–|—|:)\s*$", re.IGNORECASE)
+
+
+def noun_before(text: str) -> tuple[str, str] | None:
+    """(unit, category) of an inventory label right before a number ("tanks - 14", "MLRS: 5")."""
+    m = _noun_before_pattern().search(text[-60:])
+    return nouns()[m.group("noun").lower()] if m else None
