@@ -1,7 +1,9 @@
-"""The `salient` command line: `salient extract` and `salient run`.
+"""The `salient` command line: `salient extract`, `salient run` and `salient fetch`.
 
-Exit codes: 0 success (also "up to date"), 1 a notebook failed, 2 bad input (missing corpus,
-unknown notebook or parameter, bad value, no readable article).
+Exit codes: 0 success (also "up to date"; for fetch, also when some URLs failed: they are
+listed), 1 a notebook failed (for fetch: every feed and URL failed), 2 bad input (missing corpus,
+unknown notebook or parameter, bad value, no readable article, nothing to fetch), 130 a fetch
+interrupted (the manifest then lists only complete files).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from salient import runner
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,6 +68,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--force", action="store_true", help="rerun even if the outputs are current")
     run.set_defaults(handler=run_command)
+
+    fetch = commands.add_parser(
+        "fetch", help="download new articles from RSS/Atom feeds and URLs into a corpus folder"
+    )
+    fetch.add_argument("urls", nargs="*", metavar="URL", help="article URLs to fetch")
+    fetch.add_argument("--corpus", required=True, type=Path, help="corpus folder (created)")
+    fetch.add_argument(
+        "--feeds",
+        type=Path,
+        help="file of feed URLs, one a line, optionally followed by the outlet",
+    )
+    fetch.add_argument("--build", default="build", type=Path, help="folder for fetch.log")
+    fetch.add_argument(
+        "--delay", type=float, default=1.0, help="seconds between requests to one host (default 1)"
+    )
+    fetch.add_argument(
+        "--timeout", type=float, default=20.0, help="seconds per request attempt (default 20)"
+    )
+    fetch.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow loopback and private addresses (a local server, an intranet feed)",
+    )
+    fetch.set_defaults(handler=fetch_command)
     return parser
 
 
@@ -135,6 +162,33 @@ def run_command(args: argparse.Namespace) -> int:
             f"report {result.report} (fingerprint {short})"
         )
     return EXIT_OK
+
+
+def fetch_command(args: argparse.Namespace) -> int:
+    """`salient fetch`: feeds and URLs → new HTML files and manifest rows, then a summary."""
+    from salient import fetch
+    from salient.fetch_http import FetchOptions
+
+    options = FetchOptions(
+        host_delay_s=args.delay, timeout_s=args.timeout, allow_private=args.allow_private
+    )
+    with fetch.log_to(args.build / fetch.LOG_NAME), fetch.sigterm_as_interrupt():
+        try:
+            feeds = fetch.read_feeds_file(args.feeds) if args.feeds else []
+            summary = fetch.fetch_corpus(
+                args.corpus, feeds=feeds, urls=args.urls, options=options, progress=sys.stderr
+            )
+        except fetch.FetchError as error:
+            return _usage_error(str(error))
+        except fetch.FetchInterrupted as interrupted:
+            print(fetch.format_summary(interrupted.summary, args.corpus))
+            print(
+                "salient fetch: interrupted; the manifest lists only complete files",
+                file=sys.stderr,
+            )
+            return EXIT_INTERRUPTED
+    print(fetch.format_summary(summary, args.corpus))
+    return fetch.exit_code(summary)
 
 
 def _usage_error(message: str) -> int:
