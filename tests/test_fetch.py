@@ -519,8 +519,9 @@ def test_declared_charset_is_saved_as_utf8(site, tmp_path):
 # --- interrupted --------------------------------------------------------------------------------
 
 
-def test_interrupted_fetch_leaves_a_valid_manifest_of_complete_files(site, tmp_path):
-    """Ctrl-C arrives (SIGINT from the server) while the third article is downloading."""
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_interrupted_fetch_leaves_a_valid_manifest_of_complete_files(site, tmp_path, signum):
+    """Ctrl-C or a kill (sent by the server) arrives while the third article is downloading."""
     site.routes["/feeds/interrupt.rss"] = lambda _: Reply(
         body=rss("Test Gazette", [
             ("/news/talks", TALKS[0], ""), ("/news/supply", SUPPLY[0], ""),
@@ -532,7 +533,7 @@ def test_interrupted_fetch_leaves_a_valid_manifest_of_complete_files(site, tmp_p
     process: dict[str, subprocess.Popen] = {}
 
     def interrupt(_: int) -> Reply:
-        process["fetch"].send_signal(signal.SIGINT)
+        process["fetch"].send_signal(signum)
         time.sleep(0.2)
         return Reply(body=article_html(FLAKY).encode(), headers={"Content-Type": "text/html"})
 
