@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -49,6 +51,9 @@ _TOPIC_SHIFT = re.compile(
 )
 _OUTNUMBERED = re.compile(r"\boutnumbered\b", re.I)
 _CLAUSE_BREAK = re.compile(r";|\s—\s|,\s+(?:while|but|and|with)\s|\band that\b")
+# How far back "the paragraph so far" reaches for a side word: a few sentences. Unbounded, a
+# one-line 1 MB page made every number rescan the whole page before it.
+PARAGRAPH_LOOKBACK_CHARS = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +81,7 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
         heading_place: tuple[str, str] | None = None
         para_dates: dict[int, DateMention] = {}
         para_place: dict[int, tuple[str, str]] = {}
-        para_start: dict[int, int] = {}
+        para_starts: dict[int, list[int]] = {}  # sentence starts, by paragraph
         para_source: dict[int, str] = {}
         for sent, numbers, doc in zip(sentences, numbers_in, docs, strict=True):
             heading_place = _heading(sent) or heading_place
@@ -84,8 +89,12 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
             dates = [d for d in all_dates if d.relation not in ("since", "until")]
             places = context.places_in(sent.text)
             src_named = _named_speaker(sent.text)
-            para_start.setdefault(sent.paragraph, sent.start)
-            before_text = article.text[para_start[sent.paragraph] : sent.start]
+            starts = para_starts.setdefault(sent.paragraph, [])
+            first = bisect.bisect_left(starts, sent.start - PARAGRAPH_LOOKBACK_CHARS)
+            before_text = article.text[
+                starts[first] if first < len(starts) else sent.start : sent.start
+            ]
+            starts.append(sent.start)
             claimed_until = -1
             for number in numbers:
                 if any(d.start < number.end and number.start < d.end for d in all_dates):
@@ -324,14 +333,26 @@ def _inferred_unit(text: str, n: Number) -> _Unit | None:
     """A bare number takes its unit from the sentence: another area, or troops and losses talk."""
     if (n.is_word and (n.best or 0) < 1000) or n.kind == "vague":
         return None
-    for other in find_numbers(text):
-        if other.start != n.start:
-            found = units.unit_after(text[other.end :])
-            if found and found[0].category == "territory" and (n.best or 0) >= 50:
-                return _Unit(found[0].unit, "territory", found[0].factor)
-    if (n.best or n.high or 0) >= 100 and (_FORCE.search(text) or _CASUALTY.search(text)):
+    for start, found in _territory_numbers(text):
+        if start != n.start and (n.best or 0) >= 50:
+            return _Unit(found.unit, "territory", found.factor)
+    if (n.best or n.high or 0) >= 100 and _talks_of_troops_or_losses(text):
         return _Unit("persons", "troops")
     return _Unit("count", "other")
+
+
+@lru_cache(maxsize=64)
+def _territory_numbers(text: str) -> tuple[tuple[int, units.UnitSpelling], ...]:
+    """(start, unit) of the sentence's numbers written with an area unit; memoized, as every
+    bare number of the sentence asks (rescanning per number was quadratic)."""
+    found = ((n.start, units.unit_after(text[n.end :])) for n in find_numbers(text))
+    return tuple((start, u[0]) for start, u in found if u and u[0].category == "territory")
+
+
+@lru_cache(maxsize=64)
+def _talks_of_troops_or_losses(text: str) -> bool:
+    """Memoized per sentence (asked once per bare number in it)."""
+    return bool(_FORCE.search(text) or _CASUALTY.search(text))
 
 
 def _category(
@@ -398,8 +419,8 @@ def _side_and_measure(text: str, n: Number, end: int, category: str, th) -> tupl
         return "", context.OPPONENT.get(underdog, "unknown") if underdog else "unknown"
     if category == "territory":
         return _territory_side(text, n, clause_start, th)
-    destroyed = list(_DESTROY_VERB.finditer(before))
-    if category == "equipment" and destroyed:  # equipment belongs to the side that lost it
+    destroyed = list(_DESTROY_VERB.finditer(before)) if category == "equipment" else []
+    if destroyed:  # equipment belongs to the side that lost it
         destroyer = _first_side(text, clause_start, clause_start + destroyed[-1].start())
         if destroyer:
             return "", context.OPPONENT.get(destroyer, "unknown")
@@ -438,8 +459,15 @@ def _territory_side(text: str, n: Number, clause_start: int, th) -> tuple[str, s
 
 
 def _clause_start(text: str, pos: int) -> int:
-    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, pos)]
-    return breaks[-1] if breaks else 0
+    breaks = _clause_breaks(text)
+    before = bisect.bisect_right(breaks, pos)
+    return breaks[before - 1] if before else 0
+
+
+@lru_cache(maxsize=64)
+def _clause_breaks(text: str) -> tuple[int, ...]:
+    """Where each clause of the sentence starts; scanned once per sentence, not per number."""
+    return tuple(m.end() for m in _CLAUSE_BREAK.finditer(text))
 
 
 def _as_of(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from salient.casefold import fold_case
@@ -121,6 +121,13 @@ def side_mentions(text: str, *, sources: bool = False) -> list[tuple[int, int, s
     "The enemy" is the opponent of the reporting source named before it in `text`; with no such
     source it is dropped (whose enemy is unknown).
     """
+    return list(_side_mentions(text, sources))
+
+
+@lru_cache(maxsize=64)
+def _side_mentions(text: str, sources: bool) -> tuple[tuple[int, int, str], ...]:
+    """Memoized: a sentence is asked about once per number in it, which made long sentences
+    quadratic."""
     pattern, mask, side_of = side_lexicon()
     masked = mask.sub(lambda m: "#" * len(m.group(0)), text)
     out = []
@@ -137,7 +144,7 @@ def side_mentions(text: str, *, sources: bool = False) -> list[tuple[int, int, s
                 continue
             side = OPPONENT[reporter]
         out.append((m.start(), m.end(), side))
-    return out
+    return tuple(out)
 
 
 def opponent(side: str | None) -> str | None:
@@ -167,8 +174,19 @@ def side_before(text: str, pos: int) -> str | None:
 
 def attribution(sentence: str, pos: int) -> str:
     """Who the sentence says the number at `pos` comes from; "" if nobody, "<pronoun>" for he/she."""
+    cleaned = _sources_named(sentence)
+    if not cleaned:
+        return ""
+    before = [c for c in cleaned if c[0] <= pos]
+    return (before[-1] if before else cleaned[0])[1]
+
+
+@lru_cache(maxsize=64)
+def _sources_named(sentence: str) -> tuple[tuple[int, str], ...]:
+    """(offset, source) of every source the sentence names; memoized, as `attribution` is asked
+    once per number in the sentence."""
     if not _VERB.search(sentence) and "ccording" not in sentence and "per " not in sentence:
-        return ""  # cheap exit: most sentences name no source
+        return ()  # cheap exit: most sentences name no source
     candidates: list[tuple[int, str]] = []
     for m in _ACCORDING.finditer(sentence):
         candidates.append((m.start(), m.group("src")))
@@ -188,11 +206,7 @@ def attribution(sentence: str, pos: int) -> str:
         if len(chunk.strip()) >= 2:
             candidates.append((m.start() - len(chunk), _last_clause(chunk)))
     cleaned = [(p, _clean_source(s)) for p, s in candidates]
-    cleaned = [(p, s) for p, s in cleaned if s]
-    if not cleaned:
-        return ""
-    before = [c for c in cleaned if c[0] <= pos]
-    return (before[-1] if before else cleaned[0])[1]
+    return tuple((p, s) for p, s in cleaned if s)
 
 
 def opening_attribution(sentence: str) -> str:
