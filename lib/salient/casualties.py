@@ -72,6 +72,10 @@ def casualty_kind(frame: NumberFrame) -> str:
     verb = verbs.get(frame.verb)
     if verb and frame.role in _CASUALTY_ROLES[verb.victim]:
         return verb.kind
+    if frame.role in ("subject", "passive_subject"):  # "were taken prisoner", "are dead"
+        states = _kinds(frame.complements, nouns, {})
+        if states:
+            return _combine(states)
     if frame.role in ("object", "oblique", "other") and frame.subject_words:
         words = frame.subject_words
         in_subject = _kinds(words, nouns, {})

@@ -52,7 +52,14 @@ _WORDNUM = (
     rf"(?:(?:a\s+(?=hundred|thousand|million))?{_WORD_OR_SCALE}"
     rf"(?:(?:(?<=hundred)\s+and\s+|(?<=thousand)\s+and\s+|[\s-]+){_WORD_OR_SCALE})*)"
 )
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Thousands grouped by commas, or by a space, no-break space, narrow no-break or thin space
+# ("8 412", "46\u202f500"): the group must be exactly three digits and end the number.
+_GROUP_SPACE = "[ \u00a0\u202f\u2009]"
+_DIGITS = (
+    rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:{_GROUP_SPACE}\d{{3}})+(?![\d,.]\d)(?!\d)"
+    r"|\d+(?:\.\d+)?"
+)
+_HALF_SCALE = {"million": 5e5, "billion": 5e8}
 _FRACTION = {
     "half": 50.0,
     "third": 100 / 3,
@@ -84,6 +91,7 @@ ATOM = re.compile(
     (?P<vague>\b(?:{"|".join(sorted(VAGUE, key=len, reverse=True))})\b)
     | (?P<frac>\b(?:one|a|two|three|four|nine)[\s-](?:{"|".join(_FRACTION)})(?=\s+of\b)
         | \bhalf(?=\s+of\b))
+    | (?P<halfscale>\bhalf\s+a\s+(?:million|billion)\b)
     | (?P<money>[£€$])?
       (?<![\w.,/])(?<![A-Za-z]-)(?P<digits>{_DIGITS})
       (?P<suffix>bn|m|k)?(?![\w])
@@ -155,8 +163,11 @@ def _atom_from_match(m: re.Match) -> _Atom | None:
         count = 1.0 if words[0] in ("one", "a", "half") else float(text2num(words[0], "en"))
         value = _FRACTION[words[-1]] * (count if words[-1] != "half" else 1.0)
         return _Atom(m.start(), m.end(), round(value, 1), "percent", True, False)
+    if m.group("halfscale"):  # "half a million" is 500,000, not "a million"
+        value = _HALF_SCALE[m.group("halfscale").split()[-1]]
+        return _Atom(m.start(), m.end(), value, "count", True, True)
     if m.group("digits"):
-        value = float(m.group("digits").replace(",", ""))
+        value = float(re.sub(r"[,\s\u00a0\u202f\u2009]", "", m.group("digits")))
         multiplier = {"bn": 1e9, "m": 1e6, "k": 1e3}.get((m.group("suffix") or "").lower(), 1.0)
         scale = (m.group("scale") or "").strip().lower()
         multiplier *= {"thousand": 1e3, "million": 1e6, "billion": 1e9}.get(scale, 1.0)

@@ -80,6 +80,7 @@ class NumberFrame:
     subject: tuple[int, int] | None  # the verb's subject phrase, when the number is not in it
     subject_words: tuple[str, ...]  # lemmas in the subject phrase
     agent: tuple[int, int] | None  # the "by X" of a passive verb
+    complements: tuple[str, ...] = ()  # lemmas of the verb's other complements ("taken prisoner")
 
 
 def frame_for(doc: Doc, start: int, end: int) -> NumberFrame | None:
@@ -104,6 +105,7 @@ def frame_for(doc: Doc, start: int, end: int) -> NumberFrame | None:
         subject=_char_span(subject) if subject is not None else None,
         subject_words=_words_until_verb(subject, verb) if subject is not None else (),
         agent=_char_span(agent) if agent is not None else None,
+        complements=_complements(verb, np_head) if verb is not None else (),
     )
 
 
@@ -162,6 +164,16 @@ def _words_until_verb(subject: Span, verb: Token | None) -> tuple[str, ...]:
     subject ("the number of soldiers killed and wounded ... has exceeded") on the verb instead."""
     stop = verb.i if verb is not None and verb.i > subject.start else subject.end
     return tuple(t.lemma_.lower() for t in subject.doc[subject.start : stop])
+
+
+def _complements(verb: Token, np_head: Token) -> tuple[str, ...]:
+    """Lemmas of the verb's complements other than the number's own phrase: the "prisoner" of
+    "were taken prisoner", the "dead" of "are dead"."""
+    return tuple(
+        c.lemma_.lower()
+        for c in verb.children
+        if c.dep_ in ("dobj", "oprd", "attr", "acomp", "xcomp") and c is not np_head
+    )
 
 
 def _agent_of(verb: Token) -> Span | None:
