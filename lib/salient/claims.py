@@ -204,7 +204,7 @@ def _claim(
     place, in_scope, reason = _scope(label, sent.text, number, places, heading, para_place, th)
     if category == "other" and in_scope:
         in_scope, reason = False, "not a military quantity (population, money, durations)"
-    who = context.attribution(sent.text, number.start)
+    who = _parsed_source(sent.text, frame) or context.attribution(sent.text, number.start)
     if who == "<pronoun>":
         who = speaker
     start = sent.start + number.start
@@ -245,6 +245,15 @@ def _counted_casualty(n: Number, frame: syntax.NumberFrame | None) -> bool:
         and units.noun_phrase_unit(frame.noun_phrase) is not None
         and bool(casualties.casualty_kind(frame))
     )
+
+
+def _parsed_source(text: str, frame: syntax.NumberFrame | None) -> str:
+    """The subject of the reporting verb above the number, cleaned like any source."""
+    if frame is None or frame.source is None:
+        return ""
+    start, end = frame.source
+    phrase = re.split(r"\s[—–]\s", text[start:end])[-1]  # drop a dateline: "Kyiv, August 13 — "
+    return context.clean_source(phrase)
 
 
 def _is_year_or_noise(text: str, n: Number) -> bool:

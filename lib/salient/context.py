@@ -205,14 +205,14 @@ def _sources_named(sentence: str) -> tuple[tuple[int, str], ...]:
             continue
         if len(chunk.strip()) >= 2:
             candidates.append((m.start() - len(chunk), _last_clause(chunk)))
-    cleaned = [(p, _clean_source(s)) for p, s in candidates]
+    cleaned = [(p, clean_source(s)) for p, s in candidates]
     return tuple((p, s) for p, s in cleaned if s)
 
 
 def opening_attribution(sentence: str) -> str:
     """The source of a sentence that opens with "According to X," (it frames what follows)."""
     m = _ACCORDING.match(sentence)
-    return _clean_source(m.group("src")) if m else ""
+    return clean_source(m.group("src")) if m else ""
 
 
 def _appositive_name(parts: list[str]) -> str:
@@ -231,7 +231,8 @@ def _last_clause(chunk: str) -> str:
     return parts[-1] if parts[-1].strip() else chunk
 
 
-def _clean_source(src: str) -> str:
+def clean_source(src: str) -> str:
+    """A source phrase trimmed to its noun phrase; "" for the author, "<pronoun>" for he/she/they."""
     src = re.sub(r"[*_#]+|^\s*\d+/\s*", " ", src).strip(" '\"“”‘’")
     src = _LEADING_TIME.sub("", src)
     for _ in range(3):

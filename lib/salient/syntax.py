@@ -81,6 +81,8 @@ class NumberFrame:
     subject_words: tuple[str, ...]  # lemmas in the subject phrase
     agent: tuple[int, int] | None  # the "by X" of a passive verb
     complements: tuple[str, ...] = ()  # lemmas of the verb's other complements ("taken prisoner")
+    source: tuple[int, int] | None = None  # subject of the reporting verb above the number
+    tense: str = ""  # past (simple past, pluperfect) or present (present, present perfect)
 
 
 def frame_for(doc: Doc, start: int, end: int) -> NumberFrame | None:
@@ -106,6 +108,8 @@ def frame_for(doc: Doc, start: int, end: int) -> NumberFrame | None:
         subject_words=_words_until_verb(subject, verb) if subject is not None else (),
         agent=_char_span(agent) if agent is not None else None,
         complements=_complements(verb, np_head) if verb is not None else (),
+        source=_reporting_source(number),
+        tense=_tense(verb) if verb is not None else "",
     )
 
 
@@ -164,6 +168,85 @@ def _words_until_verb(subject: Span, verb: Token | None) -> tuple[str, ...]:
     subject ("the number of soldiers killed and wounded ... has exceeded") on the verb instead."""
     stop = verb.i if verb is not None and verb.i > subject.start else subject.end
     return tuple(t.lemma_.lower() for t in subject.doc[subject.start : stop])
+
+
+@cache
+def reporting_verbs() -> dict[str, bool]:
+    """data/reporting_verbs.csv: lemma → whether the verb's object can be the figure itself
+    ("ISW estimates 900 troops"); the others report only over a clause ("X said that ...")."""
+    import csv
+    from importlib import resources
+
+    with (
+        resources.files("salient.data").joinpath("reporting_verbs.csv").open(encoding="utf-8") as f
+    ):
+        return {r["lemma"].lower(): r["takes_object"] == "yes" for r in csv.DictReader(f)}
+
+
+_CLAUSE_ARCS = ("ccomp", "parataxis", "xcomp", "advcl", "conj", "pcomp", "relcl")
+
+
+def _reporting_source(number: Token) -> tuple[int, int] | None:
+    """The subject of the nearest reporting verb above the number ("X said that ... 900 ...",
+    "..., X told reporters", "X estimates 900 troops"), if it is not the number's own phrase."""
+    verbs = reporting_verbs()
+    cur, arc = number, ""
+    for _ in range(_CLIMB + 4):
+        lemma = cur.lemma_.lower()
+        if cur.pos_ in ("VERB", "AUX") and lemma in verbs and (arc in _CLAUSE_ARCS or verbs[lemma]):
+            subject = _subject_for_source(cur, number)
+            if subject is not None:
+                return _char_span(subject)
+        if cur.dep_ == "ROOT":
+            break
+        arc, cur = cur.dep_, cur.head
+    for token in number.sent:  # "..., the ministry said": a reporting verb beside the clause
+        if token.dep_ == "parataxis" and token.lemma_.lower() in verbs:
+            subject = _subject_for_source(token, number)
+            if subject is not None:
+                return _char_span(subject)
+    return None
+
+
+def _subject_for_source(verb: Token, number: Token) -> Span | None:
+    """The reporting verb's subject, or its controller's ("the ministry countered by reporting"),
+    trimmed to the name: an appositive proper name wins ("the commander, Oleksandr Syrskyi"),
+    relative clauses are dropped ("the blog, which has ties to the army")."""
+    if any(c.dep_ == "auxpass" for c in verb.children) or verb.dep_ in ("acl", "amod"):
+        return None  # "is put at 50,000", "troops, estimated at 12,000": nobody named
+    verb_ = verb
+    for _ in range(3):
+        for child in verb_.children:
+            if child.dep_ == "nsubj" and number not in child.subtree:
+                return _name_of(child)
+        controller = verb_.head.head if verb_.head.dep_ == "prep" else verb_.head
+        if verb_.dep_ not in ("xcomp", "pcomp", "advcl") or controller.pos_ not in ("VERB", "AUX"):
+            break
+        verb_ = controller
+    return None
+
+
+def _name_of(head: Token) -> Span:
+    doc = head.doc
+    for child in head.children:
+        if child.dep_ == "appos" and child.pos_ == "PROPN":
+            return doc[child.left_edge.i : child.i + 1]
+    left = min([head.i] + [c.left_edge.i for c in head.lefts])
+    right = head.i
+    for child in head.rights:
+        if (child.dep_ == "prep" and child.lower_ == "of") or child.dep_ == "compound":
+            right = max(right, child.right_edge.i)
+    return doc[left : right + 1]
+
+
+def _tense(verb: Token) -> str:
+    """past for 'traveled', 'had retaken'; present for 'controls', 'has retaken'."""
+    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.tag_ in ("VBZ", "VBP") for a in aux):
+        return "present"
+    if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in aux):
+        return "past"
+    return "present" if verb.tag_ in ("VBZ", "VBP") else ""
 
 
 def _complements(verb: Token, np_head: Token) -> tuple[str, ...]:
