@@ -118,3 +118,24 @@ def test_a_restated_conversion_between_dashes_is_one_claim():
 def test_civilians_are_never_troops_or_casualties():
     c = one("The offensive left about 2,000 Russian citizens near Sudzha.")
     assert c.category == "other"
+
+
+def test_a_running_total_is_as_of_its_telling_not_an_earlier_date():
+    claims = claims_of(
+        "Fighting began near Sudzha in August 2024. Since then Russia has retaken 800 sq km, "
+        "the ministry said."
+    )
+    area = claims[claims.unit == "km2"].iloc[0]
+    assert (area.as_of, area.as_of_basis) == ("2025-03-10", "published")
+
+
+def test_source_spellings_are_one_name():
+    c = one("Oleksandr Syrsky said Ukrainian troops held 400 square kilometres near Sudzha.")
+    assert c.attributed_to == "Oleksandr Syrskyi"
+
+
+def test_the_subject_of_the_reporting_verb_is_the_source():
+    c = one(
+        "The mapping group, which tracks the front, estimates that Kyiv holds 300 sq km near Sudzha."
+    )
+    assert c.attributed_to == "mapping group"

@@ -49,6 +49,9 @@ _DESTROY_VERB = re.compile(
 _TOPIC_SHIFT = re.compile(
     r"^(?:Separately|Elsewhere|In other (?:news|developments)|Meanwhile, in)\b"
 )
+# A running total ("since the onset of hostilities", "since then") is as of the day it is told,
+# not as of the date the count started from, which an earlier sentence may give.
+_CUMULATIVE = re.compile(r"\b(?:since|so far|to date|in total|in all)\b", re.I)
 _OUTNUMBERED = re.compile(r"\boutnumbered\b", re.I)
 _CLAUSE_BREAK = re.compile(r";|\s—\s|,\s+(?:while|but|and|with)\s|\band that\b")
 # How far back "the paragraph so far" reaches for a side word: a few sentences. Unbounded, a
@@ -151,7 +154,11 @@ def _parse_with_numbers(sentences: list[Sentence], numbers_in: list[list[Number]
 
 
 def _reference_date(article: Article) -> dt.date | None:
+    """The day relative dates ("on Tuesday") count from. An article dated only by the span of
+    its corpus has none: a weekday resolved against a guess would be a day the text never gave."""
     pub = article.published
+    if pub.basis == "inferred" and pub.precision in ("year", "unknown"):
+        return None
     day = pub.latest if pub.precision != "day" and pub.latest else pub.earliest
     return dt.date.fromisoformat(day) if day else None
 
@@ -200,7 +207,8 @@ def _claim(
     measure, side = _side_and_measure(sent.text, number, end, category, th)
     if frame is not None and category in ("casualties", "troops"):
         side = _frame_side(sent.text, frame, category) or side
-    as_of = _as_of(number, dates, para_date, article)
+    cumulative = _CUMULATIVE.search(sent.text) is not None
+    as_of = _as_of(number, dates, None if cumulative else para_date, article, frame)
     place, in_scope, reason = _scope(label, sent.text, number, places, heading, para_place, th)
     if category == "other" and in_scope:
         in_scope, reason = False, "not a military quantity (population, money, durations)"
@@ -480,8 +488,15 @@ def _clause_breaks(text: str) -> tuple[int, ...]:
 
 
 def _as_of(
-    n: Number, dates: list[DateMention], para_date: DateMention | None, article: Article
+    n: Number,
+    dates: list[DateMention],
+    para_date: DateMention | None,
+    article: Article,
+    frame: syntax.NumberFrame | None = None,
 ) -> dict:
+    """The date a number describes: a date of its sentence, else of its paragraph, else the
+    publication date. A running total ("since the onset ...") is as of when it is told, so it
+    does not take an earlier sentence's date."""
     chosen = _nearest(n, [d for d in dates if d.value and d.relation != "range_start"])
     basis = "explicit"
     if chosen is None and para_date is not None and para_date.value:

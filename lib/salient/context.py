@@ -231,8 +231,28 @@ def _last_clause(chunk: str) -> str:
     return parts[-1] if parts[-1].strip() else chunk
 
 
+@cache
+def source_aliases() -> tuple[re.Pattern, dict[str, str]]:
+    """data/source_aliases.csv: spellings and transliterations of one source → its usual name."""
+    rows = _csv_rows("source_aliases.csv")
+    canonical = {r["variant"].lower(): r["canonical"] for r in rows}
+    names = sorted(canonical, key=len, reverse=True)
+    return re.compile(r"\b(?:%s)\b" % "|".join(re.escape(n) for n in names), re.I), canonical
+
+
+def canonical_source(src: str) -> str:
+    """'Oleksandr Syrsky' → 'Oleksandr Syrskyi', "Russia's defense ministry" → 'Russian Defence
+    Ministry': one name per source, so tables group and compare sources correctly."""
+    pattern, canonical = source_aliases()
+    return pattern.sub(lambda m: canonical[m.group(0).lower()], src)
+
+
 def clean_source(src: str) -> str:
     """A source phrase trimmed to its noun phrase; "" for the author, "<pronoun>" for he/she/they."""
+    return canonical_source(_trimmed_source(src))
+
+
+def _trimmed_source(src: str) -> str:
     src = re.sub(r"[*_#]+|^\s*\d+/\s*", " ", src).strip(" '\"“”‘’")
     src = _LEADING_TIME.sub("", src)
     for _ in range(3):
