@@ -139,3 +139,31 @@ def test_the_subject_of_the_reporting_verb_is_the_source():
         "The mapping group, which tracks the front, estimates that Kyiv holds 300 sq km near Sudzha."
     )
     assert c.attributed_to == "mapping group"
+
+
+@pytest.mark.parametrize(
+    ("body", "reason_word"),
+    [
+        (
+            "Near Sudzha, officials said Moscow fields over 600,000 soldiers along the entire front.",
+            "front",
+        ),
+        ("Pyongyang's army counts well over a million men, Sudzha residents were told.", "army"),
+        ("The Kursk province of about 29,000 square kilometres borders Sumy.", "region"),
+        ("Air defences shot down 90 drones over several regions including Kursk.", "several"),
+        ("Russia lost some 6,000 troops in the Chechen War, a Sudzha veteran recalled.", "war"),
+    ],
+)
+def test_figures_beyond_the_theatre_are_out_of_scope(body, reason_word):
+    claims = claims_of(body)
+    numbered = claims[claims.category != "other"]
+    assert len(numbered) == 1
+    assert not numbered.iloc[0].in_scope
+    assert reason_word in numbered.iloc[0].scope_reason
+
+
+def test_the_numbers_own_clause_decides_its_place():
+    claims = claims_of(
+        "Ukraine holds 300 sq km near Sudzha, while Russia took 50 sq km in Donetsk."
+    )
+    assert claims[["value_best", "in_scope"]].values.tolist() == [[300.0, True], [50.0, False]]

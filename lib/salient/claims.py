@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from salient import casualties, context, syntax, units
+from salient import casualties, context, scope, syntax, units
 from salient.dates import DateMention, find_dates
 from salient.model import Article, Sentence
 from salient.numbers import Number, find_numbers
@@ -539,6 +539,12 @@ def _scope(label, text, n: Number, places, heading, para_place, th) -> tuple[str
     if label == "boilerplate":
         return "", False, "boilerplate"
     theatre = th.name.lower()
+    c_start, c_end = scope.clause_bounds(text, n.start)
+    in_clause = [p for p in places if c_start <= p[0] < c_end]
+    cue = scope.scope_cue(text, n.start, n.end)
+    if cue is not None:
+        return "", False, f"{cue.reason} ('{cue.cue}')"
+    places = in_clause or places  # the number's own clause decides first ("..., while 37 over X")
     if places:
         near = min(places, key=lambda p: abs(p[0] - n.start))
         ours = [p for p in places if p[2].lower() == theatre]

@@ -1,0 +1,68 @@
+"""Scope beyond place words: whole-front, whole-army, multi-region, region-size and other-war
+figures are not theatre claims, even in a paragraph about the theatre.
+
+A cue holds even when the clause names a theatre place: "a province of 29,000 km²", "drones over
+several regions including Kursk", "600,000 soldiers along the entire front". Cues are data
+(data/scope_cues.csv): `clause` cues count anywhere in the number's clause,
+`before` cues only right before the number (hedge words allowed between): "a province of about
+29,000 square kilometres" is the size of a region, not ground held.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from salient.casefold import fold_case
+
+CLAUSE_BREAK = re.compile(r";|\s[—–]\s|,\s+(?:while|but|whereas|and|with)\s|\swhile\s|\band that\b")
+_HEDGE_GAP = r"(?:\s+(?:about|around|roughly|some|nearly|almost|approximately|over|more than|"
+_HEDGE_GAP += r"less than|up to|an estimated|just|well over))*\s*$"
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeCue:
+    cue: str
+    kind: str
+    reason: str
+
+
+@cache
+def _cues() -> tuple[re.Pattern, re.Pattern, dict[str, ScopeCue]]:
+    with resources.files("salient.data").joinpath("scope_cues.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    by_cue = {r["cue"].lower(): ScopeCue(r["cue"], r["kind"], r["reason"]) for r in rows}
+
+    def alternation(where: str) -> str:
+        names = sorted(
+            (r["cue"].lower() for r in rows if r["where"] == where), key=len, reverse=True
+        )
+        return "|".join(re.escape(n) for n in names)
+
+    clause = re.compile(rf"\b(?:{alternation('clause')})\b")
+    before = re.compile(rf"\b(?P<cue>{alternation('before')}){_HEDGE_GAP}")
+    return clause, before, by_cue
+
+
+def clause_bounds(text: str, pos: int) -> tuple[int, int]:
+    """The clause around `pos`: between the nearest clause breaks before and after it."""
+    start = 0
+    for m in CLAUSE_BREAK.finditer(text, 0, pos):
+        start = m.end()
+    after = CLAUSE_BREAK.search(text, pos)
+    return start, after.start() if after else len(text)
+
+
+def scope_cue(text: str, start: int, end: int) -> ScopeCue | None:
+    """The cue that puts the number at text[start:end] out of the theatre, if any."""
+    clause, before, by_cue = _cues()
+    folded = fold_case(text)
+    m = before.search(folded[max(0, start - 60) : start])
+    if m:
+        return by_cue[m.group("cue")]
+    c_start, c_end = clause_bounds(text, start)
+    m = clause.search(folded, c_start, max(c_end, end))
+    return by_cue[m.group(0)] if m else None
