@@ -1,7 +1,7 @@
 """The `salient` command line: `salient extract` and `salient run`.
 
 Exit codes: 0 success (also "up to date"), 1 a notebook failed, 2 bad input (missing corpus,
-unknown notebook or parameter, bad value, no readable article).
+unknown theatre, notebook or parameter, bad value, no readable article).
 """
 
 from __future__ import annotations
@@ -73,11 +73,15 @@ def extract_command(args: argparse.Namespace) -> int:
     from salient import pipeline
     from salient.corpus import CorpusError
 
+    try:
+        theatre = runner.check_theatre(args.theatre)
+    except runner.UsageError as error:
+        return _usage_error(str(error))
     corpus = Path(args.corpus)
     if not corpus.is_dir():
         return _usage_error(f"corpus folder {corpus} does not exist or is not a folder")
     try:
-        extraction = pipeline.extract_corpus(corpus, theatre=args.theatre)
+        extraction = pipeline.extract_corpus(corpus, theatre=theatre)
     except CorpusError as error:
         return _usage_error(str(error))
     parsed, skipped = _ingest_counts(extraction.ingest)
