@@ -123,6 +123,40 @@ def test_theatre_names_are_case_insensitive_and_unknown_ones_list_the_known():
         theatre_spec("Zaporizhzhia")
 
 
+def theatre_row(**changes: str) -> dict[str, str]:
+    row = {
+        "theatre": "Chasiv Yar",
+        "default_holder": "UA",
+        "regions": "Donetsk",
+        "centre_lat": "48.59",
+        "centre_lon": "37.86",
+        "radius_km": "15",
+        "total_area_km2": "",
+        "note": "an analyst's row",
+    }
+    return row | changes
+
+
+def test_an_analyst_adds_a_theatre_with_a_row():
+    (spec,) = gazetteer.parse_theatres([theatre_row()]).values()
+    assert spec.total_area_km2 is None
+    assert in_theatre(only("Assaults on Chasiv Yar went on."), spec)
+    assert not in_theatre(only("Assaults on Pokrovsk went on."), spec)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"regions": "Donetsk Oblast"}, "names region\\(s\\) Donetsk Oblast that no place has"),
+        ({"regions": " ; "}, "theatre Chasiv Yar has no regions"),
+        ({"radius_km": ""}, "needs all of centre_lat, centre_lon, radius_km or none"),
+    ],
+)
+def test_a_bad_theatre_row_is_refused_with_the_reason(changes, message):
+    with pytest.raises(gazetteer.GazetteerError, match=message):
+        gazetteer.parse_theatres([theatre_row(**changes)])
+
+
 def test_pokrovsk_in_yakutia_alone_is_not_in_the_pokrovsk_theatre():
     yakutia = Place("Pokrovsk", "Sakha", "RU", 61.47768, 129.13699)
     assert not POKROVSK.contains(yakutia)

@@ -120,9 +120,14 @@ def find_places(text: str) -> list[PlaceMention]:
 @cache
 def load_theatres() -> dict[str, TheatreSpec]:
     """The theatres of data/theatres.csv by name, in file order; each region checked against GeoNames."""
+    return parse_theatres(_data_rows("theatres.csv"))
+
+
+def parse_theatres(rows: Iterable[dict[str, str]]) -> dict[str, TheatreSpec]:
+    """Theatres from rows shaped like data/theatres.csv; GazetteerError names a bad row."""
     known = load_gazetteer().admin1s
     theatres = {}
-    for row in _data_rows("theatres.csv"):
+    for row in rows:
         spec = _theatre_from_row(row)
         unknown = [region for region in spec.regions if region not in known]
         if unknown:
