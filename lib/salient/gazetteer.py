@@ -99,6 +99,9 @@ class _Gazetteer:
     admin1s: frozenset[str]
 
 
+_Hit = tuple[int, int, tuple[Place, ...]]  # start, end, candidates
+
+
 # --- the public API --------------------------------------------------------------------------
 
 
@@ -189,9 +192,7 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 # --- matching --------------------------------------------------------------------------------
 
 
-def _whole_word_hits(
-    text: str, haystack: str, automaton: ahocorasick.Automaton
-) -> Iterator[tuple[int, int, tuple[Place, ...]]]:
+def _whole_word_hits(text: str, haystack: str, automaton: ahocorasick.Automaton) -> Iterator[_Hit]:
     """(start, end, candidates) of automaton keys in `haystack` that stand as whole words in `text`."""
     for last, (length, candidates) in automaton.iter(haystack):
         start, end = last - length + 1, last + 1
@@ -204,21 +205,39 @@ def _is_word_char(text: str, index: int) -> bool:
     return 0 <= index < len(text) and (text[index].isalnum() or text[index] == "_")
 
 
-def _longest_first(
-    hits: list[tuple[int, int, tuple[Place, ...]]], size: int
-) -> list[tuple[int, int, tuple[Place, ...]]]:
+def _longest_first(hits: list[_Hit], size: int) -> list[_Hit]:
     """Non-overlapping hits, longer ones winning over the shorter ones they overlap, in text order.
 
-    Each character is claimed at most once, so the work after the sort is linear in the text.
+    Hits are swept in text order and grouped into runs that overlap; a lone hit is kept as it is,
+    and within a run each character is claimed at most once, so the work after the sort is linear.
     """
-    taken = bytearray(size)
-    kept = []
-    for start, end, candidates in sorted(hits, key=lambda hit: (hit[0] - hit[1], hit[0])):
-        if taken.find(1, start, end) != -1:
-            continue
-        taken[start:end] = b"\x01" * (end - start)
-        kept.append((start, end, candidates))
-    return sorted(kept, key=lambda hit: hit[0])
+    kept: list[_Hit] = []
+    run: list[_Hit] = []
+    run_end = -1
+    taken = bytearray(0)
+    for hit in sorted(hits, key=lambda hit: hit[0]):
+        if run and hit[0] >= run_end:
+            taken = _settle(run, kept, taken, size)
+            run = []
+        run.append(hit)
+        run_end = max(run_end, hit[1])
+    _settle(run, kept, taken, size)
+    return kept
+
+
+def _settle(run: list[_Hit], kept: list[_Hit], taken: bytearray, size: int) -> bytearray:
+    """Append the longest non-overlapping hits of one overlapping run to `kept`, in text order."""
+    if len(run) == 1:
+        kept.append(run[0])
+        return taken
+    taken = taken or bytearray(size)  # allocated once, the first time two hits overlap
+    chosen = []
+    for start, end, candidates in sorted(run, key=lambda hit: (hit[0] - hit[1], hit[0])):
+        if taken.find(1, start, end) == -1:
+            taken[start:end] = b"\x01" * (end - start)
+            chosen.append((start, end, candidates))
+    kept.extend(sorted(chosen, key=lambda hit: hit[0]))
+    return taken
 
 
 # --- loading ---------------------------------------------------------------------------------
