@@ -36,6 +36,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/gazetteer.py
 
 eval: $(STAMP)
 	$(BIN)/python evaluation/score.py seeds tests/gold/seed_claims.csv

@@ -66,9 +66,21 @@ def test_extract_prints_a_one_line_summary_and_exits_0_despite_skips(
 
 def test_extract_passes_the_theatre(fake_pipeline, small_corpus, tmp_path):
     calls = fake_pipeline(fake_extraction(["parsed"], n_claims=0))
-    args = ["extract", str(small_corpus), "--out", str(tmp_path), "--theatre", "Donbas"]
+    args = ["extract", str(small_corpus), "--out", str(tmp_path), "--theatre", "pokrovsk"]
     assert cli.main(args) == 0
-    assert calls["extract"] == (small_corpus, "Donbas")
+    assert calls["extract"] == (small_corpus, "Pokrovsk")
+
+
+def test_extract_refuses_an_unknown_theatre_with_the_known_ones(
+    fake_pipeline, small_corpus, tmp_path, capsys
+):
+    calls = fake_pipeline(fake_extraction(["parsed"], n_claims=0))
+    args = ["extract", str(small_corpus), "--out", str(tmp_path / "out"), "--theatre", "Donbas"]
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert "unknown theatre 'Donbas'; known theatres: Kursk, Pokrovsk" in err
+    assert calls == {}
+    assert not (tmp_path / "out").exists()
 
 
 def test_extract_with_nothing_readable_exits_2_and_writes_nothing(

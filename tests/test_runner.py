@@ -278,6 +278,10 @@ def table_ws(tmp_path, make_notebooks, make_corpus):
         (["-p", "figure_formats", "png,png"], "figure_formats must be a list of distinct formats"),
         (["-p", "output_dir", "/tmp/x"], "parameter output_dir is set by the runner; use --out"),
         (["-p", "theatre", "7"], "theatre must be a non-empty name; got 7"),
+        (
+            ["-p", "theatre", "Bakhmut"],
+            "unknown theatre 'Bakhmut'; known theatres: Kursk, Pokrovsk",
+        ),
         (["--only", "drones"], "no notebook named 'drones'; choose one of: 01_writes_figure,"),
         (["--only", "writes_table", "-p", "bar_colour", "red"], "unknown parameter bar_colour"),
     ],

@@ -2,8 +2,8 @@
 
 Exit codes: 0 success (also "up to date"; for fetch, also when some URLs failed: they are
 listed), 1 a notebook failed (for fetch: every feed and URL failed), 2 bad input (missing corpus,
-unknown notebook or parameter, bad value, no readable article, nothing to fetch), 130 a fetch
-interrupted (the manifest then lists only complete files).
+unknown theatre, notebook or parameter, bad value, no readable article, nothing to fetch), 130 a
+fetch interrupted (the manifest then lists only complete files).
 """
 
 from __future__ import annotations
@@ -100,11 +100,15 @@ def extract_command(args: argparse.Namespace) -> int:
     from salient import pipeline
     from salient.corpus import CorpusError
 
+    try:
+        theatre = runner.check_theatre(args.theatre)
+    except runner.UsageError as error:
+        return _usage_error(str(error))
     corpus = Path(args.corpus)
     if not corpus.is_dir():
         return _usage_error(f"corpus folder {corpus} does not exist or is not a folder")
     try:
-        extraction = pipeline.extract_corpus(corpus, theatre=args.theatre)
+        extraction = pipeline.extract_corpus(corpus, theatre=theatre)
     except CorpusError as error:
         return _usage_error(str(error))
     parsed, skipped = _ingest_counts(extraction.ingest)

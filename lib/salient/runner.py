@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 import salient
+from salient import gazetteer
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -302,10 +303,13 @@ def check_figure_formats(value: Any) -> list[str]:
 
 
 def check_theatre(value: Any) -> str:
-    """The theatre is a non-empty name."""
+    """The theatre is a non-empty name that data/theatres.csv defines; its canonical spelling."""
     if not isinstance(value, str) or not value.strip():
         raise UsageError(f"theatre must be a non-empty name; got {value!r}")
-    return value
+    try:
+        return gazetteer.theatre_spec(value).name
+    except gazetteer.UnknownTheatreError as error:
+        raise UsageError(str(error)) from error
 
 
 def check_type(notebook: str, name: str, value: Any, default: Any) -> None:
