@@ -87,10 +87,10 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
         para_starts: dict[int, list[int]] = {}  # sentence starts, by paragraph
         para_source: dict[int, str] = {}
         for sent, numbers, doc in zip(sentences, numbers_in, docs, strict=True):
-            heading_place = _heading(sent) or heading_place
+            heading_place = _heading(sent, th.name) or heading_place
             all_dates = find_dates(sent.text, reference)
             dates = [d for d in all_dates if d.relation not in ("since", "until")]
-            places = context.places_in(sent.text)
+            places = _places_outside_sources(context.places_in(sent.text, th.name), doc)
             src_named = _named_speaker(sent.text)
             starts = para_starts.setdefault(sent.paragraph, [])
             first = bisect.bisect_left(starts, sent.start - PARAGRAPH_LOOKBACK_CHARS)
@@ -153,6 +153,14 @@ def _parse_with_numbers(sentences: list[Sentence], numbers_in: list[list[Number]
     return out
 
 
+def _places_outside_sources(places: list, doc) -> list:
+    """Places that are not inside a reporting verb's subject ("the ministry in Moscow said")."""
+    if doc is None or not places:
+        return places
+    spans = syntax.source_spans(doc)
+    return [p for p in places if not any(a <= p[0] < b for a, b in spans)]
+
+
 def _reference_date(article: Article) -> dt.date | None:
     """The day relative dates ("on Tuesday") count from. An article dated only by the span of
     its corpus has none: a weekday resolved against a guess would be a day the text never gave."""
@@ -163,12 +171,12 @@ def _reference_date(article: Article) -> dt.date | None:
     return dt.date.fromisoformat(day) if day else None
 
 
-def _heading(sent: Sentence) -> tuple[str, str] | None:
+def _heading(sent: Sentence, theatre: str) -> tuple[str, str] | None:
     """An all-caps short line ("KURSK", "ACROSS UKRAINE") sets the place of what follows."""
     text = sent.text.strip()
     if len(text) > 40 or not text.isupper():
         return None
-    places = context.places_in(text) or (
+    places = context.places_in(text, theatre) or (
         [(0, text, "Ukraine (country-wide)")] if "UKRAINE" in text else []
     )
     return (places[0][1], places[0][2]) if places else (text.title(), text.title())

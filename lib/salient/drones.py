@@ -48,7 +48,7 @@ def extract_drone_mentions(article: Article, theatre: str = "Kursk") -> pd.DataF
     rows = []
     for section in article.sections or ():
         for sent in split_sentences(article.text, section.start, section.end):
-            places = context.places_in(sent.text)
+            places = context.places_in(sent.text, th.name)
             other = places and not any(p[2].lower() == th.name.lower() for p in places)
             for m in _pattern().finditer(fold_case(sent.text)):
                 term = sent.text[m.start() : m.end()]

@@ -208,6 +208,19 @@ def _reporting_source(number: Token) -> tuple[int, int] | None:
     return None
 
 
+def source_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Character spans of the subjects of the sentence's reporting verbs ("the ministry in Moscow
+    said"): a place named there is where the source sits, not where the claim is."""
+    verbs = reporting_verbs()
+    spans = []
+    for token in doc:
+        if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in verbs:
+            for child in token.children:
+                if child.dep_ == "nsubj":
+                    spans.append(_char_span(doc[child.left_edge.i : child.right_edge.i + 1]))
+    return spans
+
+
 def _subject_for_source(verb: Token, number: Token) -> Span | None:
     """The reporting verb's subject, or its controller's ("the ministry countered by reporting"),
     trimmed to the name: an appositive proper name wins ("the commander, Oleksandr Syrskyi"),
