@@ -3,10 +3,10 @@
 import doctest
 
 import pytest
-from salient import casefold, numbers
+from salient import casefold, numbers, review
 
 
-@pytest.mark.parametrize("module", [numbers, casefold])
+@pytest.mark.parametrize("module", [numbers, casefold, review])
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
