@@ -61,7 +61,7 @@ def test_extract_prints_a_one_line_summary_and_exits_0_despite_skips(
     assert calls["extract"] == (small_corpus, "Kursk")
     assert calls["write"] == (extraction, tmp_path / "tables")
     out = capsys.readouterr().out
-    assert out == f"2 parsed, 1 skipped, 7 claims; 4 tables written to {tmp_path / 'tables'}\n"
+    assert out == f"2 parsed, 1 skipped, 7 claims; 6 tables written to {tmp_path / 'tables'}\n"
 
 
 def test_extract_passes_the_theatre(fake_pipeline, small_corpus, tmp_path):

@@ -3,10 +3,10 @@
 import doctest
 
 import pytest
-from salient import casefold, gazetteer, numbers
+from salient import casefold, casualties, gazetteer, numbers, review
 
 
-@pytest.mark.parametrize("module", [numbers, casefold, gazetteer])
+@pytest.mark.parametrize("module", [numbers, casefold, gazetteer, review, casualties])
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0

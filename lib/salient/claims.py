@@ -79,7 +79,7 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
     speaker = ""
     for section in article.sections or ():
         sentences = split_sentences(article.text, section.start, section.end)
-        numbers_in = [find_numbers(sent.text) for sent in sentences]
+        numbers_in = [_numbers_in(sent.text) for sent in sentences]
         docs = _parse_with_numbers(sentences, numbers_in)
         heading_place: tuple[str, str] | None = None
         para_dates: dict[int, DateMention] = {}
@@ -143,7 +143,7 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
     return frame.sort_values(["char_start", "char_end"], kind="stable").reset_index(drop=True)
 
 
-def _parse_with_numbers(sentences: list[Sentence], numbers_in: list[list[Number]]) -> list:
+def _parse_with_numbers(sentences: list[Sentence], numbers_in: list[tuple[Number, ...]]) -> list:
     """The parse of each sentence that carries a number (None for the others), in one batch."""
     wanted = [i for i, numbers in enumerate(numbers_in) if numbers]
     docs = syntax.parse([sentences[i].text for i in wanted]) if wanted else []
@@ -366,11 +366,17 @@ def _inferred_unit(text: str, n: Number) -> _Unit | None:
     return _Unit("count", "other")
 
 
+@lru_cache(maxsize=1024)
+def _numbers_in(text: str) -> tuple[Number, ...]:
+    """The sentence's numbers, found once (bare numbers look at the others again later)."""
+    return tuple(find_numbers(text))
+
+
 @lru_cache(maxsize=64)
 def _territory_numbers(text: str) -> tuple[tuple[int, units.UnitSpelling], ...]:
     """(start, unit) of the sentence's numbers written with an area unit; memoized, as every
     bare number of the sentence asks (rescanning per number was quadratic)."""
-    found = ((n.start, units.unit_after(text[n.end :])) for n in find_numbers(text))
+    found = ((n.start, units.unit_after(text[n.end :])) for n in _numbers_in(text))
     return tuple((start, u[0]) for start, u in found if u and u[0].category == "territory")
 
 

@@ -1,7 +1,8 @@
 """A corpus folder → decoded `Article`s and the ingest table (one row per input file).
 
 What it does, in reading order:
-- lists the folder's top-level files, sorted by name (hidden files and `manifest.csv` excluded);
+- lists the folder's top-level files, sorted by name (hidden files, `manifest.csv` and
+  `reviews.csv` excluded);
 - reads each one defensively: too large, binary, empty or unreadable files become ``skipped``
   rows with a human reason; nothing about a bad file raises;
 - decodes UTF-8 (a BOM is stripped), else cp1252, else latin-1, with a warning for the fallbacks;
@@ -36,6 +37,7 @@ from salient.sentences import split_sentences
 log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.csv"
+REVIEWS_NAME = "reviews.csv"  # the analysts' review record (salient.review), not an article
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 BINARY_SAMPLE_BYTES = 65_536
 BINARY_CONTROL_SHARE = 0.10  # above this share of control bytes a file is not text
@@ -127,10 +129,15 @@ def load_corpus(path: str | Path, *, max_bytes: int = 5_000_000) -> Corpus:
 
 
 def _input_files(folder: Path) -> list[Path]:
-    """Top-level entries that are not folders, hidden files or the manifest, sorted by name."""
+    """Top-level entries that are not folders, hidden files, the manifest or the review file,
+    sorted by name."""
     entries = []
     for entry in folder.iterdir():
-        if entry.name.startswith(".") or entry.name == MANIFEST_NAME or entry.is_dir():
+        if (
+            entry.name.startswith(".")
+            or entry.name in (MANIFEST_NAME, REVIEWS_NAME)
+            or entry.is_dir()
+        ):
             continue
         entries.append(entry)
     return sorted(entries, key=lambda p: p.name)

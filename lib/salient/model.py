@@ -25,6 +25,8 @@ PRECISIONS = ("day", "month", "year", "unknown")
 MEASURES = ("held", "gained", "lost", "")
 PUBLISHED_BASES = ("manifest", "html_meta", "text", "inferred", "unknown")
 SECTION_LABELS = ("title", "body", "boilerplate")
+AS_OF_BASES = ("explicit", "context", "published", "reviewed", "unknown")
+REVIEW_STATES = ("unreviewed", "confirmed", "corrected", "rejected")
 
 
 @dataclass(frozen=True, slots=True)

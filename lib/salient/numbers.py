@@ -201,6 +201,9 @@ def _atoms(text: str) -> list[_Atom]:
 def _hedge_before(text: str, start: int) -> tuple[str, str]:
     """The hedge ending just before `start` and its words: ("approx", "about")."""
     window = text[max(0, start - 40) : start]
+    last = window.rstrip()[-1:]
+    if not (last.isalpha() or last == "."):
+        return "exact", ""  # fast exit, same answer: every hedge ends with a letter or "."
     for pattern, hedge in HEDGES_BEFORE:
         m = pattern.search(window)
         if m:

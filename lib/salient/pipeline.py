@@ -18,7 +18,8 @@ from salient.claims import extract_article
 from salient.corpus import articles_table, load_corpus
 from salient.drones import extract_drone_mentions
 from salient.model import Article, PublishedDate
-from salient.schemas import CLAIMS, DRONE_MENTIONS
+from salient.review import apply_reviews, review_effects
+from salient.schemas import CLAIMS, DRONE_MENTIONS, REVIEW_EFFECTS, REVIEW_LOG
 from salient.views import build_views
 
 DEFAULT_THEATRE = "Kursk"
@@ -34,6 +35,8 @@ class Extraction:
     claims: pd.DataFrame
     drone_mentions: pd.DataFrame
     views: dict[str, pd.DataFrame] = field(default_factory=dict)
+    review_log: pd.DataFrame = field(default_factory=lambda: _empty(REVIEW_LOG))
+    review_effects: pd.DataFrame = field(default_factory=lambda: _empty(REVIEW_EFFECTS))
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """All tables by file stem, base tables first, then the analysis views."""
@@ -42,25 +45,43 @@ class Extraction:
             "articles": self.articles,
             "claims": self.claims,
             "drone_mentions": self.drone_mentions,
+            "review_log": self.review_log,
+            "review_effects": self.review_effects,
         }
         return base | self.views
 
 
 def extract_corpus(corpus: str | Path, *, theatre: str = DEFAULT_THEATRE) -> Extraction:
-    """Read a corpus folder and extract every table. Raises CorpusError for a missing folder."""
+    """Read a corpus folder and extract every table. Raises CorpusError for a missing folder.
+
+    The analysts' reviews (`reviews.csv` in the folder, see salient.review) are applied to the
+    claims before the views are built; `review_effects` says how they changed the views.
+    """
     read = load_corpus(corpus)
     read.articles = date_from_corpus(read.articles)
     per_article = _map(partial(_extract_one, theatre=theatre), read.articles)
-    claims = _concat([c for c, _ in per_article], CLAIMS)
+    extracted = _concat([c for c, _ in per_article], CLAIMS)
     mentions = _concat([m for _, m in per_article], DRONE_MENTIONS)
     articles = articles_table(read.articles)
+    reviewed = apply_reviews(extracted, corpus)
+    views_of = partial(_views_of, mentions=mentions, articles=articles)
     return Extraction(
         ingest=read.ingest,
         articles=articles,
-        claims=claims,
+        claims=reviewed.claims,
         drone_mentions=mentions,
-        views=build_views(claims, mentions, articles),
+        views=views_of(reviewed.claims),
+        review_log=reviewed.log,
+        review_effects=review_effects(extracted, reviewed.claims, views_of),
     )
+
+
+def _views_of(claims: pd.DataFrame, *, mentions: pd.DataFrame, articles: pd.DataFrame) -> dict:
+    return build_views(claims, mentions, articles)
+
+
+def _empty(schema) -> pd.DataFrame:
+    return pd.DataFrame(columns=list(schema.columns))
 
 
 def date_from_corpus(articles: list[Article]) -> list[Article]:

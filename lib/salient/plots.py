@@ -204,6 +204,8 @@ TABLE_COLUMNS = [
     "sentence",
     "cite",
     "claim_id",
+    "review",
+    "review_changes",
 ]
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 import pandera.pandas as pa
 
 from salient.model import (
+    AS_OF_BASES,
     CASUALTY_KINDS,
     CATEGORIES,
     HEDGES,
     MEASURES,
     PRECISIONS,
     PUBLISHED_BASES,
+    REVIEW_STATES,
     SIDES,
 )
 
@@ -128,9 +130,10 @@ CLAIMS = pa.DataFrameSchema(
         "as_of_latest": _str("Latest day the claim can refer to (ISO)."),
         "as_of_basis": _str(
             "explicit (a date in the sentence), context (an earlier sentence of the paragraph), "
-            "published (the article's date), or unknown.",
+            "published (the article's date), reviewed (set by an analyst in reviews.csv), or "
+            "unknown.",
             nullable=False,
-            isin=("explicit", "context", "published", "unknown"),
+            isin=AS_OF_BASES,
         ),
         "attributed_to": _str("Who the text says the number comes from; empty if unattributed."),
         "place": _str("Place the claim is about, as named in the text or its heading."),
@@ -145,6 +148,97 @@ CLAIMS = pa.DataFrameSchema(
         "sentence_start": _int("Offset of the sentence in the article text."),
         "char_start": _int("Offset of the quantity's first character in the article text."),
         "char_end": _int("Offset just past the quantity's last character."),
+    },
+    strict=True,
+    ordered=True,
+)
+
+REVIEW_COLUMNS = {
+    "review": _str(
+        "unreviewed, confirmed, corrected or rejected, from the corpus' reviews.csv. Rejected "
+        "claims stay in claims.csv (with in_scope False) and leave every view.",
+        nullable=False,
+        isin=REVIEW_STATES,
+    ),
+    "review_changes": _str(
+        "For corrected claims, what the review changed: 'side: unknown → RU; value_best: "
+        "1000 → 1200'; empty otherwise."
+    ),
+    "review_note": _str("The reviewer's note."),
+    "reviewer": _str("Who reviewed the claim."),
+    "reviewed_at": _str("When, as written in reviews.csv (ISO time)."),
+    "review_line": _int("Line of reviews.csv that applies to the claim; 0 when unreviewed."),
+}
+
+REVIEWED_CLAIMS = CLAIMS.add_columns(REVIEW_COLUMNS)
+"""claims.csv as written: the extracted claims with the analysts' reviews applied (salient.review)."""
+
+REVIEWS = pa.DataFrameSchema(
+    {
+        "claim_id": _str("The reviewed claim's id (article@start-end).", nullable=False),
+        "action": _str(
+            "reject (drop from the views), correct (take the fields below), confirm (mark only).",
+            nullable=False,
+            isin=("reject", "correct", "confirm"),
+        ),
+        "category": _str("Corrected category; empty keeps the extracted one."),
+        "measure": _str("Corrected measure (held, gained, lost); '-' clears it."),
+        "side": _str("Corrected side (UA, RU, KP, unknown)."),
+        "value_low": _str("Corrected lower bound, in the claim's unit."),
+        "value_best": _str(
+            "Corrected best value; given alone, the bounds that equalled the old best follow it."
+        ),
+        "value_high": _str("Corrected upper bound."),
+        "unit": _str("Corrected canonical unit (km2, persons, ...)."),
+        "hedge": _str("Corrected hedge (exact, approx, at_most, at_least, range, vague)."),
+        "as_of": _str(
+            "Corrected date, ISO at its precision (2025-03-12, 2025-03 or 2025); '-' clears it."
+        ),
+        "attributed_to": _str("Corrected source ('attribution'); '-' clears it."),
+        "in_scope": _str("Corrected scope: true or false."),
+        "quantity_text": _str(
+            "The quantity as written when it was reviewed; a claim whose span now reads "
+            "otherwise (the article changed) orphans the review instead of taking it."
+        ),
+        "note": _str("Why: free text."),
+        "reviewer": _str("Who reviewed."),
+        "reviewed_at": _str("When (UTC, ISO)."),
+    },
+    strict=False,
+    ordered=False,
+)
+"""reviews.csv in the corpus folder, as analysts (or salient.review.reject/correct/confirm) write
+it. Only claim_id and action are required; empty cells keep the extracted values."""
+
+REVIEW_LOG = pa.DataFrameSchema(
+    {
+        "line": _int("Line of reviews.csv the record starts on (1 = the header)."),
+        "claim_id": _str("The claim id the line names (may be empty for a malformed line)."),
+        "action": _str("The action the line names, as written."),
+        "status": _str(
+            "applied, superseded (a later line reviews the same claim), orphan (no such claim "
+            "in this run, or its span now reads otherwise), or malformed (not applied).",
+            nullable=False,
+            isin=("applied", "superseded", "orphan", "malformed"),
+        ),
+        "message": _str("What happened, in words, naming the line.", nullable=False),
+    },
+    strict=True,
+    ordered=True,
+)
+
+REVIEW_EFFECTS = pa.DataFrameSchema(
+    {
+        "view": _str("The view (and the figure drawn from it) that changed.", nullable=False),
+        "claim_id": _str("The claim whose review changed the view.", nullable=False),
+        "review": _str("The claim's review state.", nullable=False, isin=REVIEW_STATES),
+        "change": _str(
+            "removed, added (a correction moved the claim into this view) or changed.",
+            nullable=False,
+            isin=("removed", "added", "changed"),
+        ),
+        "before": _str("The row's plotted value, side and date before the review."),
+        "after": _str("The same after the review; empty when removed."),
     },
     strict=True,
     ordered=True,
@@ -172,8 +266,11 @@ DRONE_MENTIONS = pa.DataFrameSchema(
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "ingest": INGEST,
     "articles": ARTICLES,
-    "claims": CLAIMS,
+    "claims": REVIEWED_CLAIMS,
     "drone_mentions": DRONE_MENTIONS,
+    "reviews": REVIEWS,
+    "review_log": REVIEW_LOG,
+    "review_effects": REVIEW_EFFECTS,
 }
 
 

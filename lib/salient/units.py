@@ -100,5 +100,8 @@ def _noun_before_pattern() -> re.Pattern:
 
 def noun_before(text: str) -> tuple[str, str] | None:
     """(unit, category) of an inventory label right before a number ("tanks - 14", "MLRS: 5")."""
-    m = _noun_before_pattern().search(text[-60:])
+    tail = text[-60:]
+    if not tail.rstrip().endswith(("-", "–", "—", ":")):
+        return None  # fast exit, same answer: the pattern ends with one of these marks
+    m = _noun_before_pattern().search(tail)
     return nouns()[m.group("noun").lower()] if m else None

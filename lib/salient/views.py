@@ -1,11 +1,13 @@
 """The analysis frames the notebooks plot, each derived from the claims (and drone mentions) frame.
 
-Every claim view keeps only in-scope body claims (`in_scope & section == "body"`), keeps all claims
-columns, sorts by as_of_earliest, article_id, char_start (missing dates last) and adds:
+Every claim view keeps only in-scope body claims (`in_scope & section == "body"`) that were not
+rejected in review, keeps all claims columns (with the review columns of salient.review, added
+as "unreviewed" when the claims have none), sorts by as_of_earliest, article_id, char_start (missing dates last) and adds:
 
 - `date_mid`: middle day of `as_of_earliest..as_of_latest` (ISO); empty without a date.
 - `is_interval`: True when the date is only known to the month/year (`as_of_precision` is not
-  day) or was not read from the text (`as_of_basis` is not explicit/context); draw an interval.
+  day) or was not read from the text or set in review (`as_of_basis` is not
+  explicit/context/reviewed); draw an interval.
 - `value_plot`: one number to plot: best, else low (at_least), else high (at_most).
 - `source_label`: `attributed_to`, else the article's outlet (when `articles` is given), else
   the article_id.
@@ -23,8 +25,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from salient.schemas import REVIEW_COLUMNS
+
 SORT_KEYS = ["as_of_earliest", "article_id", "char_start"]
-EXPLICIT_BASES = ("explicit", "context")
+EXPLICIT_BASES = ("explicit", "context", "reviewed")
 DRONE_CATEGORIES = ("drones", "distance", "equipment")
 ATTACKERS = ("RU", "KP")
 DEFENDERS = ("UA",)
@@ -38,7 +42,12 @@ ViewFn = Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame | None], pd.DataFram
 
 def scoped(claims: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.DataFrame:
     """In-scope body claims, sorted, with the plotting columns of the module docstring."""
-    mask = claims["in_scope"].astype(bool) & (claims["section"] == "body")
+    claims = with_review_columns(claims)
+    mask = (
+        claims["in_scope"].astype(bool)
+        & (claims["section"] == "body")
+        & (claims["review"] != "rejected")
+    )
     out = claims.loc[mask].copy()
     out = out.sort_values(SORT_KEYS, na_position="last", kind="mergesort").reset_index(drop=True)
     out["date_mid"] = _date_mid(out["as_of_earliest"], out["as_of_latest"])
@@ -53,6 +62,16 @@ def scoped(claims: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.Dat
             out["article_id"], out["char_start"], out["char_end"], out["quantity_text"], strict=True
         )
     ]
+    return out
+
+
+def with_review_columns(claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims with the review columns; unreviewed defaults added when absent (no copy otherwise)."""
+    if "review" in claims:
+        return claims
+    out = claims.copy()
+    for column in REVIEW_COLUMNS:
+        out[column] = {"review": "unreviewed", "review_line": 0}.get(column)
     return out
 
 

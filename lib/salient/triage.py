@@ -1,0 +1,117 @@
+"""Which claims most need an analyst's look, first: the review notebook's worklist.
+
+Reasons, with their weight in the ranking (a claim's priority is the sum of its reasons'):
+
+- `contradiction` (4): its consolidated estimate cannot hold together with another of the same
+  stock and date (salient.consolidate);
+- `implausible` (3): a bound below zero, low above high, or a value beyond `PLAUSIBLE_MAX` for its
+  category and unit (an extraction slip: a year read as a count, a unit read wrong);
+- `outlier` (2): reported by a single article and more than `OUTLIER_FACTOR` times above or below
+  the median of the other claims of its category, measure, side and unit (at least two others);
+- `unknown_side` (1): the side could not be decided;
+- `undated` (1): no date in the text; the claim is placed at its article's publication date, or
+  nowhere.
+
+Only claims the views draw (in scope, body, not rejected) that nobody reviewed yet are listed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from salient.views import scoped
+
+WEIGHTS = {"contradiction": 4, "implausible": 3, "outlier": 2, "unknown_side": 1, "undated": 1}
+OUTLIER_FACTOR = 3.0
+PLAUSIBLE_MAX = {
+    ("territory", "km2"): 200_000,  # larger than any front-line area fought over in one theatre
+    ("troops", "persons"): 3_000_000,  # beyond every army involved
+    ("casualties", "persons"): 2_000_000,
+    ("drones", "drones"): 10_000_000,
+    ("distance", "km"): 5_000,
+}
+"""(category, unit) → largest value an article could plausibly state. Written here, not in data/,
+because it flags claims for a look and decides nothing about them."""
+COLUMNS = [
+    "claim_id",
+    "priority",
+    "reasons",
+    "category",
+    "measure",
+    "side",
+    "value_low",
+    "value_best",
+    "value_high",
+    "unit",
+    "hedge",
+    "as_of",
+    "source_label",
+    "quantity_text",
+    "sentence",
+]
+
+
+def needs_look(
+    claims: pd.DataFrame,
+    consolidated: pd.DataFrame | None = None,
+    articles: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Unreviewed drawn claims with at least one reason, highest priority first (COLUMNS)."""
+    view = scoped(claims, articles)
+    view = view.loc[view["review"] == "unreviewed"].reset_index(drop=True)
+    flags = pd.DataFrame(
+        {
+            "contradiction": view["claim_id"].isin(_contradicted(consolidated)),
+            "implausible": _implausible(view),
+            "outlier": _outlier(view, consolidated),
+            "unknown_side": view["side"] == "unknown",
+            "undated": view["as_of_basis"].isin(["published", "unknown"]),
+        }
+    )
+    view["priority"] = sum(flags[name].astype(int) * weight for name, weight in WEIGHTS.items())
+    view["reasons"] = [
+        ", ".join(name for name in WEIGHTS if row[name]) for _, row in flags.iterrows()
+    ]
+    picked = view.loc[view["priority"] > 0, COLUMNS]
+    order = picked.sort_values("priority", ascending=False, kind="mergesort")
+    return order.reset_index(drop=True)
+
+
+def _contradicted(consolidated: pd.DataFrame | None) -> set[str]:
+    if consolidated is None or consolidated.empty:
+        return set()
+    flagged = consolidated.loc[consolidated["contradiction"].astype(bool), "claim_ids"]
+    return {claim_id for ids in flagged for claim_id in str(ids).split(";")}
+
+
+def _implausible(view: pd.DataFrame) -> pd.Series:
+    low, high = view["value_low"], view["value_high"]
+    values = view[["value_low", "value_best", "value_high"]]
+    bad = (values < 0).any(axis=1) | (low > high)
+    limit = [PLAUSIBLE_MAX.get((c, u)) for c, u in zip(view["category"], view["unit"], strict=True)]
+    limit = pd.Series(limit, index=view.index, dtype=float)
+    return bad | values.gt(limit, axis=0).any(axis=1)
+
+
+def _outlier(view: pd.DataFrame, consolidated: pd.DataFrame | None) -> pd.Series:
+    """Single-article claims far from the median of the other claims of the same stock."""
+    single = _single_article(view, consolidated)
+    flags = pd.Series(False, index=view.index)
+    for _, group in view.groupby(["category", "measure", "side", "unit"], sort=False):
+        values = group["value_plot"]
+        for index, value in values.items():
+            others = values.drop(index).dropna()
+            if not single[index] or len(others) < 2 or pd.isna(value) or value <= 0:
+                continue
+            median = others.median()
+            flags[index] = median > 0 and max(value / median, median / value) > OUTLIER_FACTOR
+    return flags
+
+
+def _single_article(view: pd.DataFrame, consolidated: pd.DataFrame | None) -> pd.Series:
+    """True for claims whose consolidated group has one article (or with no consolidation)."""
+    if consolidated is None or consolidated.empty:
+        return pd.Series(True, index=view.index)
+    repeated = consolidated.loc[consolidated["n_articles"] > 1, "claim_ids"]
+    ids = {claim_id for group in repeated for claim_id in str(group).split(";")}
+    return ~view["claim_id"].isin(ids)
