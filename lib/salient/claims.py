@@ -558,7 +558,11 @@ def _scope(label, text, n: Number, places, heading, para_place, th) -> tuple[str
     cue = scope.scope_cue(text, n.start, n.end)
     if cue is not None:
         return "", False, f"{cue.reason} ('{cue.cue}')"
-    places = in_clause or places  # the number's own clause decides first ("..., while 37 over X")
+    if in_clause:  # the number's own clause decides, by its nearest place ("..., while 37 over X")
+        near = min(in_clause, key=lambda p: abs(p[0] - n.start))
+        if near[2].lower() == theatre:
+            return near[1], True, f"names a {th.name} place"
+        return near[1], False, f"about {near[1]} ({near[2]})"
     if places:
         near = min(places, key=lambda p: abs(p[0] - n.start))
         ours = [p for p in places if p[2].lower() == theatre]
