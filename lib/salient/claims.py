@@ -327,7 +327,7 @@ def _unit_for(text: str, n: Number, frame: syntax.NumberFrame | None = None) -> 
     listed = units.noun_before(text[: n.start])
     if listed:  # an inventory line: "tanks - 14, armored vehicles - 38"
         return _Unit(listed[0], listed[1])
-    if frame is not None and frame.noun and frame.noun_end > n.end:
+    if frame is not None and frame.noun:
         return _Unit("count", "other")  # counts a noun outside the lexicon ("units of equipment")
     return _inferred_unit(text, n)
 
