@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: figures test lint format bench eval clean
+.PHONY: figures test lint format bench eval notebooks clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 2; }
@@ -33,6 +33,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format lib tests benchmarks evaluation
 	$(BIN)/ruff check --fix lib tests benchmarks evaluation
+
+## Re-execute the notebooks and store only the outputs nbval checks (after seed results move).
+notebooks: $(STAMP)
+	$(BIN)/python notebooks/refresh_outputs.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py

@@ -66,6 +66,7 @@ def make_claim(
         "place": "Kursk",
         "in_scope": in_scope,
         "scope_reason": "theatre named",
+        "plausibility": "",
         "section": section,
         "sentence": sentence or f"They counted {text} there.",
         "sentence_start": start - 13 if sentence_start is None else sentence_start,

@@ -167,3 +167,18 @@ def test_the_numbers_own_clause_decides_its_place():
         "Ukraine holds 300 sq km near Sudzha, while Russia took 50 sq km in Donetsk."
     )
     assert claims[["value_best", "in_scope"]].values.tolist() == [[300.0, True], [50.0, False]]
+
+
+def test_an_impossible_area_is_flagged_and_kept_out_of_the_views():
+    from salient.views import territory
+
+    claims = claims_of("Ukraine holds some 45,000 square kilometres near Sudzha, he claimed.")
+    (flag,) = claims.plausibility.tolist()
+    assert flag.startswith("more ground than the theatre's whole area (45,000 > 29,997)")
+    assert territory(claims).empty
+
+
+def test_a_plausible_area_is_not_flagged():
+    assert claims_of(
+        "Ukraine holds some 450 square kilometres near Sudzha."
+    ).plausibility.tolist() == [""]

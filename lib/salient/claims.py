@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from salient import casualties, context, scope, syntax, units
+from salient import casualties, context, plausibility, scope, syntax, units
 from salient.dates import DateMention, find_dates
 from salient.model import Article, Sentence
 from salient.numbers import Number, find_numbers
@@ -244,6 +244,9 @@ def _claim(
         "place": place,
         "in_scope": in_scope,
         "scope_reason": reason,
+        "plausibility": plausibility.implausible(
+            th.name, category, unit.unit, side, (low, best, high)
+        ),
         "section": label,
         "sentence": sent.text,
         "sentence_start": sent.start,

@@ -284,6 +284,17 @@ def territory_points(view: pd.DataFrame, *, side: str = "UA") -> pd.DataFrame:
     return pts
 
 
+def _change_bounds(row: pd.Series) -> tuple[float, float, str]:
+    """Signed low and high of a gain or loss, and its amount as text: a range or a vague
+    quantity ("dozens of km²") is drawn and labelled as its span, never as one number."""
+    sign = 1.0 if row["y"] >= 0 else -1.0
+    low, high = row.get("value_low"), row.get("value_high")
+    if row["hedge"] in ("range", "vague") and _finite(low) and _finite(high):
+        span = f"{_thousands(low)}–{_thousands(high)}"
+        return sign * low, sign * high, span
+    return np.nan, np.nan, _thousands(abs(row["value_plot"]))
+
+
 def territory_table(view: pd.DataFrame, *, side: str = "UA") -> pd.DataFrame:
     """Every territory claim with its chart label, whether it is drawn, quote and citation."""
     pts = territory_points(view, side=side)
@@ -435,10 +446,10 @@ def territory_chart(
         y = row["y"]
         if not (row["is_interval"] and _finite(row["x0"])):
             change_ax.vlines(row["x"], 0, y, colors=colour, lw=2.2, alpha=0.7, zorder=2)
-        text = f"{row['label']} {row['measure']} {_thousands(abs(row['value_plot']))} km²"
-        _draw_claim_point(
-            change_ax, row, colour, y=y, low=np.nan, high=np.nan, slot=slot, text=text
-        )
+        low, high, amount = _change_bounds(row)
+        text = f"{row['label']} {row['measure']} {amount} km²"
+        text += " (vague)" if row["hedge"] == "vague" else ""
+        _draw_claim_point(change_ax, row, colour, y=y, low=low, high=high, slot=slot, text=text)
     change_ax.axhline(0, color="0.3", lw=0.8)
     if change.empty:
         change_ax.text(
@@ -446,7 +457,8 @@ def territory_chart(
         )
         change_ax.set_yticks([])
     else:
-        lim = float(np.nanmax(np.abs(change["y"]))) * 1.35
+        reach = np.abs(pd.concat([change["y"], change["value_high"], change["value_low"]]))
+        lim = float(np.nanmax(reach.to_numpy(dtype=float))) * 1.35
         change_ax.set_ylim(-lim, lim)
     change_ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
     change_ax.set_ylabel(f"change for {who} (km²)")

@@ -141,6 +141,12 @@ CLAIMS = pa.DataFrameSchema(
             "True when the claim is about the corpus' theatre and in the article body."
         ),
         "scope_reason": _str("Why the claim is in or out of scope.", nullable=False),
+        "plausibility": _str(
+            "Empty when the value is plausible; else why it is not (beyond the theatre's area or "
+            "a side's force size, from data/plausibility.csv). Flagged claims stay here but are "
+            "not plotted.",
+            nullable=False,
+        ),
         "section": _str(
             "title, body or boilerplate.", nullable=False, isin=("title", "body", "boilerplate")
         ),

@@ -41,12 +41,18 @@ ViewFn = Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame | None], pd.DataFram
 
 
 def scoped(claims: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.DataFrame:
-    """In-scope body claims, sorted, with the plotting columns of the module docstring."""
+    """In-scope body claims, sorted, with the plotting columns of the module docstring.
+
+    Claims flagged as implausible stay out unless a reviewer confirmed them."""
     claims = with_review_columns(claims)
     mask = (
         claims["in_scope"].astype(bool)
         & (claims["section"] == "body")
         & (claims["review"] != "rejected")
+        & (
+            (claims["plausibility"].astype("string").fillna("") == "")
+            | (claims["review"] == "confirmed")
+        )
     )
     out = claims.loc[mask].copy()
     out = out.sort_values(SORT_KEYS, na_position="last", kind="mergesort").reset_index(drop=True)
