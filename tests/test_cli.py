@@ -132,6 +132,9 @@ def test_extract_on_a_real_corpus_then_up_to_date(small_corpus, tmp_path, capsys
     assert cli.main(args) == 0  # a changed table is not current: rewritten from the cache
     assert capsys.readouterr().out.endswith("; cache: 2 reused, 0 parsed\n")
     assert (out / "claims.csv").read_bytes() == claims
+    (small_corpus / "reviews.csv").write_text("claim_id,action\n")  # reviews change the tables
+    assert cli.main(args) == 0
+    assert capsys.readouterr().out.endswith("; cache: 2 reused, 0 parsed\n")
 
 
 def test_extract_no_cache_reads_and_writes_no_cache(small_corpus, tmp_path, capsys):
