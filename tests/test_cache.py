@@ -112,8 +112,8 @@ def test_editing_or_adding_a_data_file_changes_the_fingerprint(tmp_path):
     package = tmp_path / "salient"
     shutil.copytree(cache_module.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
     original = library_fingerprint(package)
-    places = package / "data" / "places.csv"
-    places.write_text(places.read_text() + "Testville,RU,Kursk\n")
+    theatres = package / "data" / "theatres.csv"
+    theatres.write_text(theatres.read_text() + "\n")
     edited = library_fingerprint.__wrapped__(package)
     (package / "data" / "new_lexicon.csv").write_text("term\nexample\n")
     added = library_fingerprint.__wrapped__(package)
