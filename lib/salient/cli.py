@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="notebook parameter, typed like papermill's -p (e.g. -p figure_formats png,pdf)",
     )
     run.add_argument("--force", action="store_true", help="rerun even if the outputs are current")
+    _add_engine_arguments(run, dask=False)
     run.set_defaults(handler=run_command)
 
     fetch = commands.add_parser(
@@ -160,24 +161,22 @@ def extract_command(args: argparse.Namespace) -> int:
         return _usage_error("--scheduler needs --engine dask")
     cache = None if args.no_cache else ArticleCache(args.cache_dir)
     try:
-        plan = pipeline.plan_corpus(corpus, theatre=theatre)
-        if cache is not None and not args.force and pipeline.tables_up_to_date(args.out, plan.key):
-            print(f"up to date: tables in {args.out} match {corpus} (use --force to rewrite)")
-            return EXIT_OK
         with engines.make_engine(args.engine, jobs=args.jobs, scheduler=args.scheduler) as engine:
-            extraction = pipeline.extract_plan(plan, cache=cache, engine=engine)
+            update = pipeline.update_tables(
+                corpus, args.out, theatre=theatre, cache=cache, engine=engine, force=args.force
+            )
     except CorpusError as error:
         return _usage_error(str(error))
-    parsed, skipped = _ingest_counts(extraction.ingest)
-    if parsed == 0:
-        return _usage_error(
-            f"no readable article in {corpus}: {skipped} file(s) skipped, none parsed"
-            + _skip_reasons(extraction.ingest)
-        )
-    written = pipeline.write_tables(extraction, args.out)
+    except pipeline.NoReadableArticle as error:
+        return _usage_error(str(error) + _skip_reasons(error.ingest))
+    if update.extraction is None:
+        print(f"up to date: tables in {args.out} match {corpus} (use --force to rewrite)")
+        return EXIT_OK
+    parsed, skipped = _ingest_counts(update.ingest)
+    n_tables = len({path.stem for path in update.written})
     print(
-        f"{parsed} parsed, {skipped} skipped, {len(extraction.claims)} claims; "
-        f"{len(written)} tables written to {args.out}" + _cache_summary(extraction.cache_stats)
+        f"{parsed} parsed, {skipped} skipped, {len(update.extraction.claims)} claims; "
+        f"{n_tables} tables written to {args.out}" + _cache_summary(update.extraction.cache_stats)
     )
     return EXIT_OK
 
@@ -222,7 +221,9 @@ def _skip_reasons(ingest: Any, limit: int = 5) -> str:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """`salient run`: execute the notebooks and publish their outputs atomically."""
+    """`salient run`: extract once, execute the notebooks and publish their outputs atomically."""
+    from salient.cache import ArticleCache
+
     try:
         extras = {key: runner.parse_value(value) for key, value in args.parameter}
         result = runner.run_notebooks(
@@ -234,6 +235,8 @@ def run_command(args: argparse.Namespace) -> int:
             parameters=extras,
             force=args.force,
             progress=sys.stderr,
+            cache=None if args.no_cache else ArticleCache(args.cache_dir),
+            jobs=args.jobs,
         )
     except runner.RunError as error:
         print(f"salient run: error: {error}", file=sys.stderr)

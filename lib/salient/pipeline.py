@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
+from salient import storage
 from salient.cache import ArticleCache, CacheStats, Entry, Extracted, entry_key, library_fingerprint
 from salient.claims import extract_article
 from salient.corpus import (
@@ -371,8 +374,10 @@ def _frame(rows: list[tuple], schema) -> pd.DataFrame:
     return schema.validate(pd.DataFrame(rows, columns=list(schema.columns)))
 
 
-def write_tables(extraction: Extraction, out_dir: str | Path) -> list[Path]:
-    """Write every table as a deterministic CSV (fixed row order, float format, LF endings).
+def write_tables(
+    extraction: Extraction, out_dir: str | Path, formats: tuple[str, ...] = storage.FORMATS
+) -> list[Path]:
+    """Write every table as deterministic CSV and as Parquet (schemas applied), atomically each.
 
     Last, a stamp (`.tables`) records the extraction's key and each file's sha256, so that
     `tables_up_to_date` can tell that a rerun would write the same files.
@@ -382,14 +387,110 @@ def write_tables(extraction: Extraction, out_dir: str | Path) -> list[Path]:
     (out / STAMP_NAME).unlink(missing_ok=True)  # tables being rewritten are not current
     written = []
     for name, frame in extraction.tables().items():
-        path = out / f"{name}.csv"
-        tmp = path.with_suffix(".csv.tmp")
-        frame.to_csv(tmp, index=False, lineterminator="\n", float_format="%.6g")
-        tmp.replace(path)
-        written.append(path)
+        schema = storage.TABLE_SCHEMAS.get(name)
+        if "csv" in formats:
+            written.append(storage.write_csv(frame, out / f"{name}.csv"))
+        if "parquet" in formats:
+            written.append(storage.write_parquet(frame, out / f"{name}.parquet", schema))
     if extraction.key:
         _write_stamp(out, extraction.key, written)
     return written
+
+
+def read_tables(folder: str | Path) -> Extraction:
+    """The tables `write_tables` wrote to `folder`, from their Parquet files (exact floats).
+
+    This is how a run's notebooks get their data without extracting again.
+    """
+    folder = Path(folder)
+    frames = {path.stem: storage.read_parquet(path) for path in sorted(folder.glob("*.parquet"))}
+    missing = [name for name in storage.TABLE_SCHEMAS if name not in frames]
+    if missing:
+        raise FileNotFoundError(f"{folder} has no {', '.join(missing)} table (.parquet)")
+    base = {name: frames.pop(name) for name in storage.TABLE_SCHEMAS}
+    views = {name: frames[name] for name in build_views_names() if name in frames}
+    return Extraction(**base, views=views)
+
+
+def build_views_names() -> list[str]:
+    """The view tables in the order `build_views` makes them."""
+    from salient.views import VIEWS
+
+    return list(VIEWS)
+
+
+def open_tables(
+    tables_dir: str | Path | None,
+    corpus_dir: str | Path,
+    *,
+    theatre: str = DEFAULT_THEATRE,
+    cache: ArticleCache | bool | None = True,
+) -> Extraction:
+    """What a notebook analyses: the run's tables when `salient run` passed `tables_dir`, else
+    the corpus extracted here, through the default cache (a notebook opened in JupyterLab)."""
+    if tables_dir:
+        return read_tables(tables_dir)
+    if cache is True:
+        cache = ArticleCache()
+    return extract_corpus(corpus_dir, theatre=theatre, cache=cache or None)
+
+
+def parquet_dir(tables_dir: str | Path | None, extraction: Extraction) -> Path:
+    """A folder holding `extraction`'s tables as Parquet, for DuckDB and other engines.
+
+    The run's `tables_dir` when given; else the tables written once to a folder named by the
+    extraction's key in the temporary directory (a notebook opened on its own).
+    """
+    if tables_dir:
+        return Path(tables_dir)
+    folder = Path(tempfile.gettempdir()) / f"salient-tables-{extraction.key[:16] or os.getpid()}"
+    if not (extraction.key and tables_up_to_date(folder, extraction.key)):
+        write_tables(extraction, folder, formats=("parquet",))
+    return folder
+
+
+class NoReadableArticle(Exception):
+    """A corpus where every file was skipped; `ingest` says why."""
+
+    def __init__(self, folder: Path, ingest: pd.DataFrame) -> None:
+        skipped = int((ingest["status"] == "skipped").sum())
+        super().__init__(f"no readable article in {folder}: {skipped} file(s) skipped, none parsed")
+        self.ingest = ingest
+
+
+@dataclass
+class TablesUpdate:
+    """What `update_tables` did: wrote the tables (`extraction` set) or found them current."""
+
+    folder: Path
+    ingest: pd.DataFrame
+    extraction: Extraction | None = None
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.extraction is None
+
+
+def update_tables(
+    corpus: str | Path,
+    out_dir: str | Path,
+    *,
+    theatre: str = DEFAULT_THEATRE,
+    cache: ArticleCache | None = None,
+    engine: Engine | None = None,
+    force: bool = False,
+) -> TablesUpdate:
+    """Extract `corpus` into `out_dir` unless the tables there are current (with a cache and not
+    `force`). Raises CorpusError, or NoReadableArticle (nothing is written then)."""
+    out = Path(out_dir)
+    plan = plan_corpus(corpus, theatre=theatre)
+    if cache is not None and not force and tables_up_to_date(out, plan.key):
+        return TablesUpdate(out, storage.read_parquet(out / "ingest.parquet"))
+    extraction = extract_plan(plan, cache=cache, engine=engine)
+    if (extraction.ingest["status"] != "skipped").sum() == 0:
+        raise NoReadableArticle(Path(corpus), extraction.ingest)
+    return TablesUpdate(out, extraction.ingest, extraction, write_tables(extraction, out))
 
 
 def tables_up_to_date(out_dir: str | Path, key: str) -> bool:
