@@ -30,19 +30,23 @@ def fake_extraction(statuses: list[str], n_claims: int) -> pipeline.Extraction:
 
 @pytest.fixture
 def fake_pipeline(monkeypatch):
-    """Replace extract_corpus/write_tables; records the calls."""
+    """Replace plan_corpus/extract_plan/write_tables; records the calls."""
     calls: dict[str, object] = {}
 
     def install(extraction: pipeline.Extraction) -> dict[str, object]:
-        def extract_corpus(corpus, *, theatre):
+        def plan_corpus(corpus, *, theatre):
             calls["extract"] = (Path(corpus), theatre)
+            return SimpleNamespace(key="")
+
+        def extract_plan(plan, *, cache, engine):
             return extraction
 
         def write_tables(found, out_dir):
             calls["write"] = (found, Path(out_dir))
             return [Path(out_dir) / f"{name}.csv" for name in found.tables()]
 
-        monkeypatch.setattr(pipeline, "extract_corpus", extract_corpus)
+        monkeypatch.setattr(pipeline, "plan_corpus", plan_corpus)
+        monkeypatch.setattr(pipeline, "extract_plan", extract_plan)
         monkeypatch.setattr(pipeline, "write_tables", write_tables)
         return calls
 
@@ -106,20 +110,59 @@ def test_extract_reports_corpus_errors_as_exit_2(monkeypatch, small_corpus, tmp_
     def unreadable(corpus, *, theatre):
         raise CorpusError(f"cannot list {corpus}: permission denied")
 
-    monkeypatch.setattr(pipeline, "extract_corpus", unreadable)
+    monkeypatch.setattr(pipeline, "plan_corpus", unreadable)
     assert cli.main(["extract", str(small_corpus), "--out", str(tmp_path)]) == 2
     assert "permission denied" in capsys.readouterr().err
 
 
-def test_extract_on_a_real_corpus(small_corpus, tmp_path, capsys):
-    """End to end with the real pipeline (skipped while pipeline.py is still a stub)."""
-    try:
-        code = cli.main(["extract", str(small_corpus), "--out", str(tmp_path / "tables")])
-    except NotImplementedError:
-        pytest.skip("salient.pipeline.extract_corpus is not written yet")
-    assert code == 0
-    assert capsys.readouterr().out.startswith("2 parsed, 0 skipped, ")
-    assert (tmp_path / "tables" / "ingest.csv").is_file()
+def test_extract_on_a_real_corpus_then_up_to_date(small_corpus, tmp_path, capsys):
+    """End to end with the real pipeline and cache: the rerun writes nothing."""
+    out, cache = tmp_path / "tables", tmp_path / "cache"
+    args = ["extract", str(small_corpus), "--out", str(out), "--cache-dir", str(cache)]
+    assert cli.main(args) == 0
+    first = capsys.readouterr().out
+    assert first.startswith("2 parsed, 0 skipped, ")
+    assert first.endswith("; cache: 0 reused, 2 parsed\n")
+    claims = (out / "claims.csv").read_bytes()
+    assert cli.main(args) == 0
+    assert capsys.readouterr().out.startswith(f"up to date: tables in {out}")
+    assert cli.main([*args, "--force"]) == 0
+    assert capsys.readouterr().out.endswith("; cache: 2 reused, 0 parsed\n")
+    (out / "claims.csv").write_text("edited by hand\n")
+    assert cli.main(args) == 0  # a changed table is not current: rewritten from the cache
+    assert capsys.readouterr().out.endswith("; cache: 2 reused, 0 parsed\n")
+    assert (out / "claims.csv").read_bytes() == claims
+    (small_corpus / "reviews.csv").write_text("claim_id,action\n")  # reviews change the tables
+    assert cli.main(args) == 0
+    assert capsys.readouterr().out.endswith("; cache: 2 reused, 0 parsed\n")
+
+
+def test_extract_no_cache_reads_and_writes_no_cache(small_corpus, tmp_path, capsys):
+    cache = tmp_path / "cache"
+    args = ["extract", str(small_corpus), "--out", str(tmp_path / "t"), "--cache-dir", str(cache)]
+    assert cli.main([*args, "--no-cache", "--jobs", "1"]) == 0
+    assert "cache:" not in capsys.readouterr().out
+    assert not cache.exists()
+
+
+def test_cache_clear_removes_the_cache_and_refuses_other_folders(small_corpus, tmp_path, capsys):
+    cache = tmp_path / "cache"
+    cli.main(
+        ["extract", str(small_corpus), "--out", str(tmp_path / "t"), "--cache-dir", str(cache)]
+    )
+    capsys.readouterr()
+    assert cli.main(["cache", "clear", "--cache-dir", str(cache)]) == 0
+    assert capsys.readouterr().out == f"removed {cache} (2 entries)\n"
+    assert not cache.exists()
+    assert cli.main(["cache", "clear", "--cache-dir", str(small_corpus)]) == 2
+    assert "is not a Salient cache" in capsys.readouterr().err
+    assert (small_corpus / "bridge_repairs.txt").is_file()
+
+
+def test_scheduler_needs_the_dask_engine(small_corpus, tmp_path, capsys):
+    args = ["extract", str(small_corpus), "--out", str(tmp_path), "--scheduler", "tcp://x:1"]
+    assert cli.main(args) == 2
+    assert "--scheduler needs --engine dask" in capsys.readouterr().err
 
 
 # --- argument parsing --------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from salient import cli, runner
 
@@ -116,9 +117,10 @@ def test_each_notebook_gets_only_the_parameters_it_declares(good_run):
 
 def test_progress_is_one_line_per_notebook(good_run):
     lines = good_run["progress"].splitlines()
-    assert len(lines) == 2
-    assert re.fullmatch(r"\[1/2\] 01_writes_figure … ok \(\d+\.\d s\)", lines[0])
-    assert re.fullmatch(r"\[2/2\] 02_writes_table … ok \(\d+\.\d s\)", lines[1])
+    assert len(lines) == 3
+    assert re.fullmatch(r"extract corpus … ok \(\d+\.\d s\)", lines[0])
+    assert re.fullmatch(r"\[1/2\] 01_writes_figure … ok \(\d+\.\d s\)", lines[1])
+    assert re.fullmatch(r"\[2/2\] 02_writes_table … ok \(\d+\.\d s\)", lines[2])
 
 
 def test_run_log_names_notebooks_parameters_and_outcome(good_run):
@@ -324,3 +326,36 @@ def test_good_extra_parameter_is_typed_and_passed(table_ws):
         "figure_formats": ["png", "pdf"],
     }
     assert runner.notebook_parameters(table, shared) == {"theatre": "Kursk", "min_bytes": 10}
+
+
+# --- one extraction per run ---------------------------------------------------------------------
+
+
+def test_a_run_extracts_once_and_its_notebooks_read_the_tables(
+    tmp_path, make_notebooks, make_corpus
+):
+    from salient.cache import ArticleCache
+
+    corpus = make_corpus(tmp_path / "corpus")
+    kwargs = {
+        "corpus_dir": corpus,
+        "out_dir": tmp_path / "out",
+        "build_dir": tmp_path / "build",
+        "notebooks_dir": make_notebooks(tmp_path / "notebooks", "reads_tables"),
+        "cache": ArticleCache(tmp_path / "cache"),
+    }
+    progress = io.StringIO()
+    runner.run_notebooks(**kwargs, progress=progress)
+    tables = (tmp_path / "build" / "tables").resolve()
+    assert progress.getvalue().startswith("extract corpus … ok, 0 cached, 2 parsed (")
+    assert (tables / "claims.parquet").is_file() and (tables / "claims.csv").is_file()
+    executed = nbformat.read(tmp_path / "build" / "01_reads_tables.ipynb", as_version=4)
+    injected = next(c for c in executed.cells if "injected-parameters" in c.metadata["tags"])
+    assert f'tables_dir = "{tables}"' in injected.source
+    n_claims = len(pd.read_parquet(tables / "claims.parquet"))
+    assert (tmp_path / "out" / "tables_source.csv").read_text() == (
+        f"source,n_articles,n_claims\ntables,2,{n_claims}\n"
+    )
+    progress = io.StringIO()
+    runner.run_notebooks(**kwargs, progress=progress, force=True)
+    assert progress.getvalue().startswith("extract corpus … tables current (")

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from salient import runner
+from salient.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
+from salient.cache import ENV_VAR as ENV_CACHE_DIR
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -43,7 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("--out", required=True, type=Path, help="folder for the CSV tables")
     extract.add_argument("--theatre", default=runner.DEFAULT_THEATRE, help="theatre in scope")
+    extract.add_argument(
+        "--force", action="store_true", help="rewrite the tables even if they are current"
+    )
+    _add_engine_arguments(extract)
     extract.set_defaults(handler=extract_command)
+
+    cache = commands.add_parser("cache", help="manage the per-article cache")
+    cache_commands = cache.add_subparsers(dest="cache_command", required=True, metavar="ACTION")
+    clear = cache_commands.add_parser("clear", help="delete the cache folder")
+    clear.add_argument("--cache-dir", type=Path, help=_CACHE_DIR_HELP)
+    clear.set_defaults(handler=cache_clear_command)
 
     run = commands.add_parser(
         "run", help="execute the notebooks and publish figures, tables and report.html"
@@ -67,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="notebook parameter, typed like papermill's -p (e.g. -p figure_formats png,pdf)",
     )
     run.add_argument("--force", action="store_true", help="rerun even if the outputs are current")
+    _add_engine_arguments(run, dask=False)
     run.set_defaults(handler=run_command)
 
     fetch = commands.add_parser(
@@ -95,9 +108,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_CACHE_DIR_HELP = f"cache folder (default: ${ENV_CACHE_DIR} or {DEFAULT_CACHE_DIR})"
+
+
+def _add_engine_arguments(command: argparse.ArgumentParser, *, dask: bool = True) -> None:
+    """--jobs, --no-cache, --cache-dir and (for extract) --engine/--scheduler."""
+    command.add_argument(
+        "--jobs",
+        type=_positive_int,
+        metavar="N",
+        help="worker processes for parsing (default: every core)",
+    )
+    command.add_argument(
+        "--no-cache", action="store_true", help="parse every article again; read no cache"
+    )
+    command.add_argument("--cache-dir", type=Path, help=_CACHE_DIR_HELP)
+    if dask:
+        command.add_argument(
+            "--engine",
+            choices=("local", "dask"),
+            default="local",
+            help="local processes (default) or a Dask cluster",
+        )
+        command.add_argument(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Dask scheduler address (e.g. tcp://10.0.0.5:8786); default: a local cluster",
+        )
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def extract_command(args: argparse.Namespace) -> int:
-    """`salient extract`: corpus → CSV tables, with a one-line summary."""
-    from salient import pipeline
+    """`salient extract`: corpus → tables, with a one-line summary."""
+    from salient import engines, pipeline
+    from salient.cache import ArticleCache
     from salient.corpus import CorpusError
 
     try:
@@ -107,21 +157,54 @@ def extract_command(args: argparse.Namespace) -> int:
     corpus = Path(args.corpus)
     if not corpus.is_dir():
         return _usage_error(f"corpus folder {corpus} does not exist or is not a folder")
+    if args.scheduler and args.engine != "dask":
+        return _usage_error("--scheduler needs --engine dask")
+    cache = None if args.no_cache else ArticleCache(args.cache_dir)
     try:
-        extraction = pipeline.extract_corpus(corpus, theatre=theatre)
+        with engines.make_engine(args.engine, jobs=args.jobs, scheduler=args.scheduler) as engine:
+            update = pipeline.update_tables(
+                corpus, args.out, theatre=theatre, cache=cache, engine=engine, force=args.force
+            )
     except CorpusError as error:
         return _usage_error(str(error))
-    parsed, skipped = _ingest_counts(extraction.ingest)
-    if parsed == 0:
-        return _usage_error(
-            f"no readable article in {corpus}: {skipped} file(s) skipped, none parsed"
-            + _skip_reasons(extraction.ingest)
-        )
-    written = pipeline.write_tables(extraction, args.out)
+    except pipeline.NoReadableArticle as error:
+        return _usage_error(str(error) + _skip_reasons(error.ingest))
+    if update.extraction is None:
+        print(f"up to date: tables in {args.out} match {corpus} (use --force to rewrite)")
+        return EXIT_OK
+    parsed, skipped = _ingest_counts(update.ingest)
+    n_tables = len({path.stem for path in update.written})
     print(
-        f"{parsed} parsed, {skipped} skipped, {len(extraction.claims)} claims; "
-        f"{len(written)} tables written to {args.out}"
+        f"{parsed} parsed, {skipped} skipped, {len(update.extraction.claims)} claims; "
+        f"{n_tables} tables written to {args.out}" + _cache_summary(update.extraction.cache_stats)
     )
+    return EXIT_OK
+
+
+def _cache_summary(stats: Any) -> str:
+    """'; cache: 1990 reused, 10 parsed' (and rejected entries), or '' without a cache."""
+    if stats is None:
+        return ""
+    text = f"; cache: {stats.hits} reused, {stats.misses} parsed"
+    if stats.reextracted:
+        text += f", {stats.reextracted} re-extracted"
+    if stats.rejected:
+        text += f", {stats.rejected} corrupt entries rebuilt"
+    if stats.write_errors:
+        text += f", not writable ({stats.write_errors[0]})"
+    return text
+
+
+def cache_clear_command(args: argparse.Namespace) -> int:
+    """`salient cache clear`: delete the cache folder (only if it is a Salient cache)."""
+    from salient.cache import ArticleCache
+
+    cache = ArticleCache(args.cache_dir)
+    try:
+        removed = cache.clear()
+    except (ValueError, OSError) as error:
+        return _usage_error(str(error))
+    print(f"removed {cache.folder} ({removed} entries)")
     return EXIT_OK
 
 
@@ -138,7 +221,9 @@ def _skip_reasons(ingest: Any, limit: int = 5) -> str:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """`salient run`: execute the notebooks and publish their outputs atomically."""
+    """`salient run`: extract once, execute the notebooks and publish their outputs atomically."""
+    from salient.cache import ArticleCache
+
     try:
         extras = {key: runner.parse_value(value) for key, value in args.parameter}
         result = runner.run_notebooks(
@@ -150,6 +235,8 @@ def run_command(args: argparse.Namespace) -> int:
             parameters=extras,
             force=args.force,
             progress=sys.stderr,
+            cache=None if args.no_cache else ArticleCache(args.cache_dir),
+            jobs=args.jobs,
         )
     except runner.RunError as error:
         print(f"salient run: error: {error}", file=sys.stderr)

@@ -105,48 +105,73 @@ def load_corpus(path: str | Path, *, max_bytes: int = 5_000_000) -> Corpus:
     that means).
     """
     folder = Path(path)
-    if not folder.is_dir():
-        what = "does not exist" if not folder.exists() else "is not a folder"
-        raise CorpusError(f"corpus folder {str(folder)!r} {what}")
-    try:
-        files = _input_files(folder)
-    except OSError as error:
-        raise CorpusError(f"corpus folder {str(folder)!r} cannot be listed: {error}") from error
+    files = input_files(folder)
     manifest, rows = read_manifest(folder)
     articles = []
-    present = set()
     for file in files:
-        present.add(file.name)
         article, row = read_article(file, manifest.get(file.name), max_bytes=max_bytes)
         rows.append(row)
         if article is not None:
             articles.append(article)
+    rows += missing_rows(manifest, files)
+    return Corpus(articles=articles, ingest=ingest_table(rows))
+
+
+def input_files(folder: Path) -> list[Path]:
+    """Top-level entries that are not folders, hidden files, the manifest or the review file,
+    sorted by name.
+
+    Raises `CorpusError` when the folder is missing or cannot be listed.
+    """
+    if not folder.is_dir():
+        what = "does not exist" if not folder.exists() else "is not a folder"
+        raise CorpusError(f"corpus folder {str(folder)!r} {what}")
+    try:
+        entries = [
+            entry
+            for entry in folder.iterdir()
+            if not (
+                entry.name.startswith(".")
+                or entry.name in (MANIFEST_NAME, REVIEWS_NAME)
+                or entry.is_dir()
+            )
+        ]
+    except OSError as error:
+        raise CorpusError(f"corpus folder {str(folder)!r} cannot be listed: {error}") from error
+    return sorted(entries, key=lambda p: p.name)
+
+
+def missing_rows(manifest: dict[str, ManifestEntry], files: list[Path]) -> list[dict[str, object]]:
+    """Skipped ingest rows for the files the manifest lists but the folder lacks."""
+    present = {file.name for file in files}
+    rows = []
     for name in sorted(set(manifest) - present):
         log.warning("%s: listed in manifest but missing", name)
         rows.append(_row(name, status="skipped", reason="listed in manifest but missing"))
+    return rows
+
+
+def ingest_table(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Ingest rows → the validated ingest table, sorted by file name."""
     ingest = _frame(rows, INGEST).sort_values("file", kind="stable", ignore_index=True)
-    return Corpus(articles=articles, ingest=INGEST.validate(ingest))
-
-
-def _input_files(folder: Path) -> list[Path]:
-    """Top-level entries that are not folders, hidden files, the manifest or the review file,
-    sorted by name."""
-    entries = []
-    for entry in folder.iterdir():
-        if (
-            entry.name.startswith(".")
-            or entry.name in (MANIFEST_NAME, REVIEWS_NAME)
-            or entry.is_dir()
-        ):
-            continue
-        entries.append(entry)
-    return sorted(entries, key=lambda p: p.name)
+    return INGEST.validate(ingest)
 
 
 def read_article(
     file: Path, entry: ManifestEntry | None = None, *, max_bytes: int = 5_000_000
 ) -> tuple[Article | None, dict[str, object]]:
     """One file → its Article (None when skipped) and its ingest row. Never raises for the file."""
+    raw, skipped = screen_file(file, entry, max_bytes=max_bytes)
+    if raw is None:
+        return None, skipped
+    return article_from_bytes(file.name, raw, entry)
+
+
+def screen_file(
+    file: Path, entry: ManifestEntry | None = None, *, max_bytes: int = 5_000_000
+) -> tuple[bytes | None, dict[str, object] | None]:
+    """The checks `read_article` makes before decoding: (the file's bytes, None), or (None, the
+    skipped row). Lets a caller hash the bytes (e.g. for a cache) before deciding to decode them."""
     source_format = FORMATS.get(file.suffix.lower())
     try:
         n_bytes = file.stat().st_size
@@ -157,19 +182,33 @@ def read_article(
     if entry is None and file.stem.upper() in ("README", "LICENSE", "CHANGELOG"):
         return None, _skipped(file.name, "documentation file, not an article", n_bytes=n_bytes)
     try:
-        raw = _read_bytes(file, n_bytes, max_bytes)
+        return _read_bytes(file, n_bytes, max_bytes), None
+    except _Skip as skip:
+        return None, _skipped(file.name, skip.reason, n_bytes=n_bytes)
+    except OSError as error:
+        return None, _skipped(file.name, _os_reason(error), n_bytes=n_bytes)
+
+
+def article_from_bytes(
+    name: str, raw: bytes, entry: ManifestEntry | None = None
+) -> tuple[Article | None, dict[str, object]]:
+    """A file's name and bytes → its Article (None when skipped) and its ingest row.
+
+    Needs no file system, so it runs the same in a worker process or on a Dask worker.
+    """
+    source_format = FORMATS.get(Path(name).suffix.lower(), "txt")
+    n_bytes = len(raw)
+    try:
         decoded = _decode_file(raw, source_format)
     except _Skip as skip:
         return None, _skipped(
-            file.name, skip.reason, n_bytes=n_bytes, encoding=skip.encoding, fmt=skip.source_format
+            name, skip.reason, n_bytes=n_bytes, encoding=skip.encoding, fmt=skip.source_format
         )
-    except OSError as error:
-        return None, _skipped(file.name, _os_reason(error), n_bytes=n_bytes)
-    article = _build_article(file, raw, decoded, entry or ManifestEntry())
+    article = _build_article(name, raw, decoded, entry or ManifestEntry())
     for warning in article.warnings:
-        log.warning("%s: %s", file.name, warning)
+        log.warning("%s: %s", name, warning)
     row = _row(
-        file.name,
+        name,
         article_id=article.article_id,
         status="parsed_with_warnings" if article.warnings else "parsed",
         reason="; ".join(article.warnings),
@@ -301,7 +340,7 @@ def _has_prose(body: str, title: str | None) -> bool:
     )
 
 
-def _build_article(file: Path, raw: bytes, decoded: _Decoded, entry: ManifestEntry) -> Article:
+def _build_article(name: str, raw: bytes, decoded: _Decoded, entry: ManifestEntry) -> Article:
     """Assemble the Article: manifest fields first, then the file's own, then sections and date."""
     title = entry.title or decoded.title
     sections = split_sections(decoded.text, title=title)
@@ -310,8 +349,8 @@ def _build_article(file: Path, raw: bytes, decoded: _Decoded, entry: ManifestEnt
     warnings = [*decoded.warnings, *entry.warnings]
     published = entry.published or decoded.published or _date_from_body(decoded.text, sections)
     return Article(
-        article_id=file.stem,
-        file=file.name,
+        article_id=Path(name).stem,
+        file=name,
         sha256=hashlib.sha256(raw).hexdigest(),
         text=decoded.text,
         title=title,
@@ -473,7 +512,12 @@ def articles_table(articles: list[Article]) -> pd.DataFrame:
     Sentence counts come from `split_sentences` over each section: body sections count as body,
     boilerplate sections as boilerplate, and the title counts as neither.
     """
-    return ARTICLES.validate(_frame([_article_row(article) for article in articles], ARTICLES))
+    return articles_from_rows([article_row(article) for article in articles])
+
+
+def articles_from_rows(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """`article_row` results → the validated articles table (as `articles_table` gives)."""
+    return ARTICLES.validate(_frame(rows, ARTICLES))
 
 
 def _frame(rows: list[dict[str, object]], schema: pa.DataFrameSchema) -> pd.DataFrame:
@@ -486,7 +530,7 @@ def _frame(rows: list[dict[str, object]], schema: pa.DataFrameSchema) -> pd.Data
     return pd.DataFrame(rows, columns=list(dtypes)).astype(dtypes)
 
 
-def _article_row(article: Article) -> dict[str, object]:
+def article_row(article: Article) -> dict[str, object]:
     sections = article.sections or split_sections(article.text, title=article.title)
     counts = {"body": 0, "boilerplate": 0, "title": 0}
     for section in sections:

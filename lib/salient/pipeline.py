@@ -6,24 +6,40 @@ views) runs after it, here.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-from concurrent.futures import ProcessPoolExecutor
+import tempfile
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
+from salient import storage
+from salient.cache import ArticleCache, CacheStats, Entry, Extracted, entry_key, library_fingerprint
 from salient.claims import extract_article
-from salient.corpus import articles_table, load_corpus
+from salient.corpus import (
+    REVIEWS_NAME,
+    ManifestEntry,
+    article_from_bytes,
+    article_row,
+    articles_from_rows,
+    ingest_table,
+    input_files,
+    missing_rows,
+    read_manifest,
+    screen_file,
+)
 from salient.drones import extract_drone_mentions
+from salient.engines import Engine, LocalEngine
 from salient.model import Article, PublishedDate
 from salient.review import apply_reviews, review_effects
-from salient.schemas import CLAIMS, DRONE_MENTIONS, REVIEW_EFFECTS, REVIEW_LOG
+from salient.schemas import ARTICLES, CLAIMS, DRONE_MENTIONS, REVIEW_EFFECTS, REVIEW_LOG
 from salient.views import build_views
 
 DEFAULT_THEATRE = "Kursk"
-PARALLEL_THRESHOLD = 500  # below this, starting worker processes costs more than it saves
+STAMP_NAME = ".tables"
 
 
 @dataclass
@@ -37,6 +53,8 @@ class Extraction:
     views: dict[str, pd.DataFrame] = field(default_factory=dict)
     review_log: pd.DataFrame = field(default_factory=lambda: _empty(REVIEW_LOG))
     review_effects: pd.DataFrame = field(default_factory=lambda: _empty(REVIEW_EFFECTS))
+    cache_stats: CacheStats | None = None  # what the cache did, when one was used
+    key: str = ""  # the Plan key the tables were made from (see `Plan`)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """All tables by file stem, base tables first, then the analysis views."""
@@ -51,28 +69,249 @@ class Extraction:
         return base | self.views
 
 
-def extract_corpus(corpus: str | Path, *, theatre: str = DEFAULT_THEATRE) -> Extraction:
+def extract_corpus(
+    corpus: str | Path,
+    *,
+    theatre: str = DEFAULT_THEATRE,
+    cache: ArticleCache | None = None,
+    engine: Engine | None = None,
+    jobs: int | None = None,
+    max_bytes: int = 5_000_000,
+) -> Extraction:
     """Read a corpus folder and extract every table. Raises CorpusError for a missing folder.
 
-    The analysts' reviews (`reviews.csv` in the folder, see salient.review) are applied to the
-    claims before the views are built; `review_effects` says how they changed the views.
+    With a `cache`, files whose entry is current are not read or extracted again (see
+    `salient.cache`). Per-article work runs on `engine` (default: `jobs` local processes, all
+    cores when None); the tables do not depend on either.
     """
-    read = load_corpus(corpus)
-    read.articles = date_from_corpus(read.articles)
-    per_article = _map(partial(_extract_one, theatre=theatre), read.articles)
-    extracted = _concat([c for c, _ in per_article], CLAIMS)
-    mentions = _concat([m for _, m in per_article], DRONE_MENTIONS)
-    articles = articles_table(read.articles)
-    reviewed = apply_reviews(extracted, corpus)
+    plan = plan_corpus(corpus, theatre=theatre, max_bytes=max_bytes)
+    return extract_plan(plan, cache=cache, engine=engine, jobs=jobs)
+
+
+@dataclass
+class Plan:
+    """A corpus screened and keyed, before anything is parsed.
+
+    `key` covers every input of the tables (each file's cache key or skip reason, the manifest,
+    the reviews file, the theatre, the library fingerprint): equal keys mean equal tables, which lets
+    `salient extract` leave current tables alone without looking at a single cache entry.
+    """
+
+    folder: Path
+    theatre: str
+    manifest: dict[str, ManifestEntry]
+    manifest_rows: list[dict[str, object]]
+    missing: list[dict[str, object]]
+    slots: list[_Slot]
+    max_bytes: int
+    key: str
+
+
+def plan_corpus(
+    corpus: str | Path, *, theatre: str = DEFAULT_THEATRE, max_bytes: int = 5_000_000
+) -> Plan:
+    """List, screen and hash the corpus' files (reading each once; nothing is parsed)."""
+    folder = Path(corpus)
+    files = input_files(folder)
+    manifest, manifest_rows = read_manifest(folder)
+    fingerprint = library_fingerprint()
+    slots = [
+        _screen(file, manifest.get(file.name), theatre, fingerprint, max_bytes) for file in files
+    ]
+    missing = missing_rows(manifest, files)
+    digest = hashlib.sha256(f"salient-tables\0{theatre}\0{fingerprint}\0".encode())
+    digest.update(_reviews_digest(folder).encode() + b"\0")
+    for part in (repr(manifest_rows), repr(missing), *(s.key or repr(s.skipped) for s in slots)):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return Plan(
+        folder, theatre, manifest, manifest_rows, missing, slots, max_bytes, digest.hexdigest()
+    )
+
+
+def _reviews_digest(folder: Path) -> str:
+    """sha256 of the corpus' reviews file (applied after extraction, so not in any entry key)."""
+    try:
+        return hashlib.sha256((folder / REVIEWS_NAME).read_bytes()).hexdigest()
+    except OSError:
+        return "no reviews"
+
+
+def extract_plan(
+    plan: Plan,
+    *,
+    cache: ArticleCache | None = None,
+    engine: Engine | None = None,
+    jobs: int | None = None,
+) -> Extraction:
+    """Parse what the cache lacks, extract what is stale, and assemble the tables."""
+    if cache is not None:
+        for slot in plan.slots:
+            _look_up(slot, cache)
+    owned = engine is None
+    engine = engine or LocalEngine(jobs)
+    try:
+        _read_misses(plan, engine)
+        reextracted = _extract_stale(plan.slots, plan.theatre, engine)
+    finally:
+        if owned:
+            engine.close()
+    if cache is not None:
+        cache.stats.reextracted += reextracted
+        for slot in plan.slots:
+            if slot.changed and slot.entry is not None:
+                cache.put(slot.entry)
+    rows = plan.manifest_rows + [slot.ingest_row() for slot in plan.slots] + plan.missing
+    extraction = _assemble(plan.slots, ingest_table(rows), plan.folder, cache)
+    extraction.key = plan.key
+    return extraction
+
+
+@dataclass
+class _Slot:
+    """One input file on its way through a run: screened, read (or cached), extracted."""
+
+    path: Path
+    key: str = ""  # cache key of a readable file
+    skipped: dict[str, object] | None = None  # ingest row of a file screened out before reading
+    entry: Entry | None = None  # reading and extraction, from the cache or made in this run
+    changed: bool = False  # the entry was (re)made in this run and should be cached
+    hit: bool = False  # the entry came from the cache
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def ingest_row(self) -> dict[str, object]:
+        """The file's ingest row; an article whose extraction failed is skipped, with the reason."""
+        if self.entry is None:
+            assert self.skipped is not None
+            return self.skipped
+        extracted = self.entry.extracted
+        if extracted is not None and extracted.failure:
+            return self.entry.ingest_row | {"status": "skipped", "reason": extracted.failure}
+        return self.entry.ingest_row
+
+    def extracted(self) -> Extracted | None:
+        """The extraction of a readable article that did not fail, else None."""
+        if self.entry is None or self.entry.extracted is None or self.entry.extracted.failure:
+            return None
+        return self.entry.extracted
+
+
+def _screen(
+    file: Path,
+    manifest_row: ManifestEntry | None,
+    theatre: str,
+    fingerprint: str,
+    max_bytes: int,
+) -> _Slot:
+    """The file's cache key from its bytes, or its skipped row. The bytes are not kept: holding
+    a large corpus in memory costs more than reading the few files that need parsing again."""
+    raw, skipped = screen_file(file, manifest_row, max_bytes=max_bytes)
+    if raw is None:
+        return _Slot(file, skipped=skipped)
+    sha = hashlib.sha256(raw).hexdigest()
+    return _Slot(file, key=entry_key(file.name, sha, manifest_row, theatre, fingerprint))
+
+
+def _look_up(slot: _Slot, cache: ArticleCache) -> None:
+    if not slot.key:
+        return
+    slot.entry = cache.get(slot.key)
+    slot.hit = slot.entry is not None
+    if slot.hit:
+        cache.stats.hits += 1
+    else:
+        cache.stats.misses += 1
+
+
+def _read_misses(plan: Plan, engine: Engine) -> None:
+    """Decode, section and date the files the cache did not have (on the engine).
+
+    The bytes are read again here; a file that changed since it was screened is read as it is
+    now, and its entry keyed by its new bytes, so no entry ever holds content of another key.
+    """
+    todo = [slot for slot in plan.slots if slot.entry is None and slot.key]
+    tasks = []
+    for slot in todo:
+        row = plan.manifest.get(slot.name)
+        raw, skipped = screen_file(slot.path, row, max_bytes=plan.max_bytes)
+        if raw is not None:
+            sha = hashlib.sha256(raw).hexdigest()
+            slot.key = entry_key(slot.name, sha, row, plan.theatre, library_fingerprint())
+        tasks.append((slot.name, raw, row, skipped))
+    for slot, (article, row) in zip(todo, engine.map(_read_task, tasks), strict=True):
+        slot.entry = Entry.make(slot.key, article, row)
+        slot.changed = True
+
+
+def _read_task(
+    task: tuple[str, bytes | None, ManifestEntry | None, dict | None],
+) -> tuple[Article | None, dict]:
+    name, raw, manifest_row, skipped = task
+    if raw is None:  # became unreadable since it was screened
+        return None, skipped
+    return article_from_bytes(name, raw, manifest_row)
+
+
+def _extract_stale(slots: list[_Slot], theatre: str, engine: Engine) -> int:
+    """Extract every article whose cached extraction is missing or was made with another date;
+    returns how many of them came from the cache (re-extracted)."""
+    readable = [slot for slot in slots if slot.entry is not None and slot.entry.published]
+    dates = corpus_dates([slot.entry.published for slot in readable])
+    todo = [
+        (slot, published)
+        for slot, published in zip(readable, dates, strict=True)
+        if slot.entry.extracted is None or slot.entry.extracted.published != published
+    ]
+    tasks = [
+        (replace(slot.entry.article(), published=published), theatre) for slot, published in todo
+    ]
+    for (slot, _), extracted in zip(todo, engine.map(_extract_task, tasks), strict=True):
+        slot.entry.extracted = extracted
+        slot.changed = True
+    return sum(1 for slot, _ in todo if slot.hit)
+
+
+def _extract_task(task: tuple[Article, str]) -> Extracted:
+    article, theatre = task
+    claims, mentions = _extract_one(article, theatre)
+    return Extracted(
+        published=article.published,
+        article_row=tuple(article_row(article).values()),
+        claims=_rows(claims),
+        mentions=_rows(mentions),
+    )
+
+
+def _rows(frame: pd.DataFrame) -> tuple[tuple, ...]:
+    """A per-article frame as plain row tuples: small to pickle, cheap to concatenate."""
+    return tuple(frame.itertuples(index=False, name=None))
+
+
+def _assemble(
+    slots: list[_Slot], ingest: pd.DataFrame, folder: Path, cache: ArticleCache | None
+) -> Extraction:
+    """The corpus tables from the per-article results, in file order, with the analysts' reviews
+    (`reviews.csv` in the folder, see salient.review) applied to the claims before the views are
+    built; `review_effects` says how they changed the views."""
+    done = [extracted for slot in slots if (extracted := slot.extracted()) is not None]
+    extracted = _frame([row for e in done for row in e.claims], CLAIMS)
+    mentions = _frame([row for e in done for row in e.mentions], DRONE_MENTIONS)
+    articles = articles_from_rows(
+        [dict(zip(ARTICLES.columns, e.article_row, strict=True)) for e in done]
+    )
+    reviewed = apply_reviews(extracted, folder)
     views_of = partial(_views_of, mentions=mentions, articles=articles)
     return Extraction(
-        ingest=read.ingest,
+        ingest=ingest,
         articles=articles,
         claims=reviewed.claims,
         drone_mentions=mentions,
         views=views_of(reviewed.claims),
         review_log=reviewed.log,
         review_effects=review_effects(extracted, reviewed.claims, views_of),
+        cache_stats=cache.stats if cache is not None else None,
     )
 
 
@@ -92,9 +331,18 @@ def date_from_corpus(articles: list[Article]) -> list[Article]:
     "inferred" with precision "year" or "unknown", never a false point. Cross-article, so it runs
     before the pure per-article step and is passed in as metadata.
     """
-    dated = [a.published for a in articles if not _weakly_dated(a.published)]
+    dates = corpus_dates([a.published for a in articles])
+    return [
+        a if a.published is published else replace(a, published=published)
+        for a, published in zip(articles, dates, strict=True)
+    ]
+
+
+def corpus_dates(published: list[PublishedDate]) -> list[PublishedDate]:
+    """`date_from_corpus` on the publication dates alone (weak ones → the corpus span)."""
+    dated = [p for p in published if not _weakly_dated(p)]
     if not dated:
-        return articles
+        return published
     earliest = min(p.earliest for p in dated if p.earliest)
     latest = max(p.latest or p.earliest for p in dated if p.earliest)
     same_year = earliest[:4] == latest[:4]
@@ -105,7 +353,7 @@ def date_from_corpus(articles: list[Article]) -> list[Article]:
         earliest,
         latest,
     )
-    return [replace(a, published=span) if _weakly_dated(a.published) else a for a in articles]
+    return [span if _weakly_dated(p) else p for p in published]
 
 
 def _weakly_dated(published: PublishedDate) -> bool:
@@ -119,31 +367,149 @@ def _extract_one(article: Article, theatre: str) -> tuple[pd.DataFrame, pd.DataF
     return extract_article(article, theatre), extract_drone_mentions(article, theatre)
 
 
-def _map(fn, articles: list[Article]) -> list:
-    """Per-article work in order; in worker processes for large corpora (results are identical)."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(articles) < PARALLEL_THRESHOLD or workers < 2:
-        return [fn(a) for a in articles]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(fn, articles, chunksize=64))
-
-
-def _concat(frames: list[pd.DataFrame], schema) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
-    if not frames:
+def _frame(rows: list[tuple], schema) -> pd.DataFrame:
+    """Row tuples → a validated frame; an empty table keeps its columns."""
+    if not rows:
         return pd.DataFrame(columns=list(schema.columns))
-    return schema.validate(pd.concat(frames, ignore_index=True))
+    return schema.validate(pd.DataFrame(rows, columns=list(schema.columns)))
 
 
-def write_tables(extraction: Extraction, out_dir: str | Path) -> list[Path]:
-    """Write every table as a deterministic CSV (fixed row order, float format, LF endings)."""
+def write_tables(
+    extraction: Extraction, out_dir: str | Path, formats: tuple[str, ...] = storage.FORMATS
+) -> list[Path]:
+    """Write every table as deterministic CSV and as Parquet (schemas applied), atomically each.
+
+    Last, a stamp (`.tables`) records the extraction's key and each file's sha256, so that
+    `tables_up_to_date` can tell that a rerun would write the same files.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    (out / STAMP_NAME).unlink(missing_ok=True)  # tables being rewritten are not current
     written = []
     for name, frame in extraction.tables().items():
-        path = out / f"{name}.csv"
-        tmp = path.with_suffix(".csv.tmp")
-        frame.to_csv(tmp, index=False, lineterminator="\n", float_format="%.6g")
-        tmp.replace(path)
-        written.append(path)
+        schema = storage.TABLE_SCHEMAS.get(name)
+        if "csv" in formats:
+            written.append(storage.write_csv(frame, out / f"{name}.csv"))
+        if "parquet" in formats:
+            written.append(storage.write_parquet(frame, out / f"{name}.parquet", schema))
+    if extraction.key:
+        _write_stamp(out, extraction.key, written)
     return written
+
+
+def read_tables(folder: str | Path) -> Extraction:
+    """The tables `write_tables` wrote to `folder`, from their Parquet files (exact floats).
+
+    This is how a run's notebooks get their data without extracting again.
+    """
+    folder = Path(folder)
+    frames = {path.stem: storage.read_parquet(path) for path in sorted(folder.glob("*.parquet"))}
+    missing = [name for name in storage.TABLE_SCHEMAS if name not in frames]
+    if missing:
+        raise FileNotFoundError(f"{folder} has no {', '.join(missing)} table (.parquet)")
+    base = {name: frames.pop(name) for name in storage.TABLE_SCHEMAS}
+    views = {name: frames[name] for name in build_views_names() if name in frames}
+    return Extraction(**base, views=views)
+
+
+def build_views_names() -> list[str]:
+    """The view tables in the order `build_views` makes them."""
+    from salient.views import VIEWS
+
+    return list(VIEWS)
+
+
+def open_tables(
+    tables_dir: str | Path | None,
+    corpus_dir: str | Path,
+    *,
+    theatre: str = DEFAULT_THEATRE,
+    cache: ArticleCache | bool | None = True,
+) -> Extraction:
+    """What a notebook analyses: the run's tables when `salient run` passed `tables_dir`, else
+    the corpus extracted here, through the default cache (a notebook opened in JupyterLab)."""
+    if tables_dir:
+        return read_tables(tables_dir)
+    if cache is True:
+        cache = ArticleCache()
+    return extract_corpus(corpus_dir, theatre=theatre, cache=cache or None)
+
+
+def parquet_dir(tables_dir: str | Path | None, extraction: Extraction) -> Path:
+    """A folder holding `extraction`'s tables as Parquet, for DuckDB and other engines.
+
+    The run's `tables_dir` when given; else the tables written once to a folder named by the
+    extraction's key in the temporary directory (a notebook opened on its own).
+    """
+    if tables_dir:
+        return Path(tables_dir)
+    folder = Path(tempfile.gettempdir()) / f"salient-tables-{extraction.key[:16] or os.getpid()}"
+    if not (extraction.key and tables_up_to_date(folder, extraction.key)):
+        write_tables(extraction, folder, formats=("parquet",))
+    return folder
+
+
+class NoReadableArticle(Exception):
+    """A corpus where every file was skipped; `ingest` says why."""
+
+    def __init__(self, folder: Path, ingest: pd.DataFrame) -> None:
+        skipped = int((ingest["status"] == "skipped").sum())
+        super().__init__(f"no readable article in {folder}: {skipped} file(s) skipped, none parsed")
+        self.ingest = ingest
+
+
+@dataclass
+class TablesUpdate:
+    """What `update_tables` did: wrote the tables (`extraction` set) or found them current."""
+
+    folder: Path
+    ingest: pd.DataFrame
+    extraction: Extraction | None = None
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.extraction is None
+
+
+def update_tables(
+    corpus: str | Path,
+    out_dir: str | Path,
+    *,
+    theatre: str = DEFAULT_THEATRE,
+    cache: ArticleCache | None = None,
+    engine: Engine | None = None,
+    force: bool = False,
+) -> TablesUpdate:
+    """Extract `corpus` into `out_dir` unless the tables there are current (with a cache and not
+    `force`). Raises CorpusError, or NoReadableArticle (nothing is written then)."""
+    out = Path(out_dir)
+    plan = plan_corpus(corpus, theatre=theatre)
+    if cache is not None and not force and tables_up_to_date(out, plan.key):
+        return TablesUpdate(out, storage.read_parquet(out / "ingest.parquet"))
+    extraction = extract_plan(plan, cache=cache, engine=engine)
+    if (extraction.ingest["status"] != "skipped").sum() == 0:
+        raise NoReadableArticle(Path(corpus), extraction.ingest)
+    return TablesUpdate(out, extraction.ingest, extraction, write_tables(extraction, out))
+
+
+def tables_up_to_date(out_dir: str | Path, key: str) -> bool:
+    """True when `out_dir` holds tables written from `key`, each file as it was written."""
+    try:
+        stamp = json.loads((Path(out_dir) / STAMP_NAME).read_text(encoding="utf-8"))
+        if stamp["key"] != key:
+            return False
+        return all(_sha256(Path(out_dir) / name) == sha for name, sha in stamp["outputs"].items())
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _write_stamp(out: Path, key: str, written: list[Path]) -> None:
+    outputs = {path.name: _sha256(path) for path in written}
+    tmp = out / f"{STAMP_NAME}.tmp"
+    tmp.write_text(json.dumps({"key": key, "outputs": outputs}, indent=1, sort_keys=True) + "\n")
+    tmp.replace(out / STAMP_NAME)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

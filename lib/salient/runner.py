@@ -35,6 +35,8 @@ from salient import gazetteer
 if TYPE_CHECKING:
     import pandas as pd
 
+    from salient.cache import ArticleCache
+
 log = logging.getLogger(__name__)
 
 KERNEL_NAME = "python3"
@@ -46,7 +48,8 @@ INGEST_NAME = "ingest.csv"
 FINGERPRINT_NAME = ".fingerprint"
 LOG_NAME = "run.log"
 # Parameters the runner sets itself; -p may not override them.
-PATH_PARAMETERS = {"corpus_dir": "--corpus", "output_dir": "--out"}
+PATH_PARAMETERS = {"corpus_dir": "--corpus", "output_dir": "--out", "tables_dir": "--build"}
+TABLES_DIR_NAME = "tables"  # in the build folder: the run's extracted tables, read by the notebooks
 # Environment for the kernels: fixed hash seed and a fixed date for file metadata (matplotlib's
 # SVG/PDF writers read SOURCE_DATE_EPOCH), so reruns give byte-identical files.
 DETERMINISTIC_ENV = {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}
@@ -109,12 +112,17 @@ def run_notebooks(
     force: bool = False,
     kernel_name: str = KERNEL_NAME,
     progress: TextIO | None = None,
+    cache: ArticleCache | None = None,
+    jobs: int | None = None,
 ) -> RunResult:
     """Execute the notebooks and publish figures, tables and the report into `out_dir`.
 
     `parameters` are extra notebook parameters (already typed, e.g. from `parse_value`); each
     notebook receives the standard ones (corpus_dir, output_dir, theatre, figure_formats) and the
     extras that its own `parameters` cell declares. Raises UsageError or NotebookFailed.
+
+    The corpus is extracted once, through `cache` on `jobs` processes, into `<build>/tables`;
+    notebooks that declare `tables_dir` read those tables instead of extracting again.
     """
     corpus = Path(corpus_dir).resolve()
     out = Path(out_dir).resolve()
@@ -131,10 +139,16 @@ def run_notebooks(
         if not force and outputs_up_to_date(out, fingerprint):
             log.info("up to date; nothing executed")
             return RunResult("up_to_date", fingerprint, out, out / REPORT_NAME)
-        ingest = load_ingest(corpus)
+        tables = build / TABLES_DIR_NAME
+        ingest = extract_tables(corpus, tables, shared["theatre"], cache, jobs, progress)
         staging = out.parent / f"{out.name}.staging-{os.getpid()}"
         try:
-            seconds = _execute_into(staging, notebooks, plan, corpus, build, kernel_name, progress)
+            paths = {
+                "corpus_dir": str(corpus),
+                "output_dir": str(staging),
+                "tables_dir": str(tables),
+            }
+            seconds = _execute_into(staging, notebooks, plan, paths, build, kernel_name, progress)
             _finish_staging(staging, notebooks, build, ingest, fingerprint)
             publish(staging, out)
         finally:
@@ -421,27 +435,49 @@ def _sha256(path: Path) -> str:
 # --- execution --------------------------------------------------------------------------------
 
 
-def load_ingest(corpus: Path) -> pd.DataFrame:
-    """The ingest table (one row per input file); a corpus with no readable article is refused."""
-    from salient.corpus import CorpusError, load_corpus
+def extract_tables(
+    corpus: Path,
+    tables: Path,
+    theatre: str,
+    cache: ArticleCache | None,
+    jobs: int | None,
+    progress: TextIO | None = None,
+) -> pd.DataFrame:
+    """Extract the corpus once for the whole run into `tables`; returns the ingest table.
 
+    A corpus with no readable article is refused (UsageError), before any kernel starts.
+    """
+    from salient import pipeline
+    from salient.corpus import CorpusError
+    from salient.engines import LocalEngine
+
+    _say(progress, f"extract {corpus.name} …", end=" ")
+    started = time.perf_counter()
     try:
-        loaded = load_corpus(corpus)
+        with LocalEngine(jobs) as engine:
+            update = pipeline.update_tables(
+                corpus, tables, theatre=theatre, cache=cache, engine=engine
+            )
     except CorpusError as error:
         raise UsageError(str(error)) from error
-    if not loaded.articles:
-        raise UsageError(
-            f"no readable article in {corpus} ({len(loaded.ingest)} files, all skipped); "
-            "see the reasons with: salient extract"
-        )
-    return loaded.ingest
+    except pipeline.NoReadableArticle as error:
+        _say(progress, "no readable article")
+        raise UsageError(f"{error}; see the reasons with: salient extract") from error
+    seconds = time.perf_counter() - started
+    stats = update.extraction.cache_stats if update.extraction is not None else None
+    done = "tables current" if update.up_to_date else "ok"
+    if stats is not None:
+        done += f", {stats.hits} cached, {stats.misses} parsed"
+    _say(progress, f"{done} ({seconds:.1f} s)")
+    log.info("extract: %s into %s in %.1f s", done, tables, seconds)
+    return update.ingest
 
 
 def _execute_into(
     staging: Path,
     notebooks: list[Notebook],
     plan: dict[str, dict[str, Any]],
-    corpus: Path,
+    paths: dict[str, str],
     build: Path,
     kernel_name: str,
     progress: TextIO | None,
@@ -452,7 +488,7 @@ def _execute_into(
     seconds: dict[str, float] = {}
     with deterministic_environment():
         for number, nb in enumerate(notebooks, start=1):
-            params = plan[nb.name] | _paths_for(nb, corpus, staging)
+            params = plan[nb.name] | _paths_for(nb, paths)
             label = f"[{number}/{len(notebooks)}] {nb.name} …"
             _say(progress, label, end=" ")
             log.info("%s: parameters %s", nb.name, json.dumps(params, sort_keys=True))
@@ -468,8 +504,8 @@ def _execute_into(
     return seconds
 
 
-def _paths_for(nb: Notebook, corpus: Path, staging: Path) -> dict[str, str]:
-    paths = {"corpus_dir": str(corpus), "output_dir": str(staging)}
+def _paths_for(nb: Notebook, paths: dict[str, str]) -> dict[str, str]:
+    """The runner-set path parameters that this notebook declares."""
     return {name: value for name, value in paths.items() if name in nb.declared}
 
 
