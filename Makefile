@@ -43,7 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/gazetteer.py
 
 eval: $(STAMP)
-	$(BIN)/python evaluation/score.py seeds tests/gold/seed_claims.csv
+	$(BIN)/python -m evaluation.suite
 
 clean:
 	rm -rf build out .pytest_cache .ruff_cache .hypothesis
