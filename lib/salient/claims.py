@@ -77,10 +77,13 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
     reference = _reference_date(article)
     rows: list[dict] = []
     speaker = ""
-    for section in article.sections or ():
-        sentences = split_sentences(article.text, section.start, section.end)
-        numbers_in = [_numbers_in(sent.text) for sent in sentences]
-        docs = _parse_with_numbers(sentences, numbers_in)
+    sections = [
+        (section, sentences, [_numbers_in(sent.text) for sent in sentences])
+        for section in article.sections or ()
+        for sentences in [split_sentences(article.text, section.start, section.end)]
+    ]
+    parsed = _parse_with_numbers(sections)
+    for (section, sentences, numbers_in), docs in zip(sections, parsed, strict=True):
         heading_place: tuple[str, str] | None = None
         para_dates: dict[int, DateMention] = {}
         para_place: dict[int, tuple[str, str]] = {}
@@ -143,13 +146,20 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
     return frame.sort_values(["char_start", "char_end"], kind="stable").reset_index(drop=True)
 
 
-def _parse_with_numbers(sentences: list[Sentence], numbers_in: list[tuple[Number, ...]]) -> list:
-    """The parse of each sentence that carries a number (None for the others), in one batch."""
-    wanted = [i for i, numbers in enumerate(numbers_in) if numbers]
-    docs = syntax.parse([sentences[i].text for i in wanted]) if wanted else []
-    out: list = [None] * len(sentences)
-    for i, doc in zip(wanted, docs, strict=True):
-        out[i] = doc
+def _parse_with_numbers(sections: list[tuple]) -> list[list]:
+    """Per section, the parse of each body or title sentence that carries a number (None for the
+    others and for boilerplate, which never holds a theatre claim), parsed in one batch."""
+    wanted = [
+        (k, i)
+        for k, (section, sentences, numbers_in) in enumerate(sections)
+        if section.label != "boilerplate"
+        for i, numbers in enumerate(numbers_in)
+        if numbers
+    ]
+    docs = syntax.parse([sections[k][1][i].text for k, i in wanted]) if wanted else []
+    out: list[list] = [[None] * len(sentences) for _, sentences, _ in sections]
+    for (k, i), doc in zip(wanted, docs, strict=True):
+        out[k][i] = doc
     return out
 
 
