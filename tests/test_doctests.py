@@ -3,10 +3,22 @@
 import doctest
 
 import pytest
-from salient import casefold, casualties, gazetteer, numbers, plausibility, review
+from salient import (
+    casefold,
+    casualties,
+    gazetteer,
+    interactive,
+    numbers,
+    plausibility,
+    report,
+    review,
+)
 
 
-@pytest.mark.parametrize("module", [numbers, casefold, gazetteer, review, casualties, plausibility])
+@pytest.mark.parametrize(
+    "module",
+    [numbers, casefold, gazetteer, review, casualties, plausibility, report, interactive],
+)
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0

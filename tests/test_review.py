@@ -354,3 +354,24 @@ def test_views_of_claims_without_review_columns_say_unreviewed():
     view = territory(claims)
     assert (view["review"].tolist(), view["review_line"].tolist()) == (["unreviewed"], [0])
     assert troops(claims).empty and "review" in troops(claims)
+
+
+def test_the_run_log_lists_orphaned_and_malformed_reviews(corpus, tmp_path, caplog):
+    from salient import runner
+
+    write_reviews(
+        corpus,
+        {"claim_id": AREA_ID, "action": "confirm"},
+        {"claim_id": "gone@1-2", "action": "reject"},
+        {"claim_id": AREA_ID, "action": "maybe"},
+    )
+    tables = tmp_path / "tables"
+    write_tables(extract_corpus(corpus), tables)
+    with caplog.at_level("WARNING", logger="salient.runner"):
+        assert runner.log_review_problems(tables) == 2
+    assert [r.getMessage() for r in caplog.records if r.name == "salient.runner"] == [
+        "review not applied: reviews.csv line 3: orphan review of gone@1-2: no such claim in "
+        "this corpus (unknown id, or the article has gone); not applied",
+        "review not applied: reviews.csv line 4: action 'maybe' is not one of reject, correct, "
+        "confirm",
+    ]

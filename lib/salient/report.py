@@ -5,12 +5,21 @@ inline SVG), each notebook's tables and citations, and an "Ingest report" listin
 with its status and reason. It loads nothing from the network (no script, stylesheet or font
 links) and holds nothing volatile (no timestamps, no random cell ids), so two renders of the same
 notebooks are byte-identical.
+
+Interactive outputs (salient.interactive) are made self-contained too: each Vega-Lite chart
+becomes a `<div>` plus its spec as inert JSON (`<script type="application/json">`, with `<`, `>`
+and `&` escaped so no article text can close the tag), and the JavaScript they need is inlined
+once at the end of the page: Vega, Vega-Lite and vega-embed (vl-convert's bundle) when there is
+a chart, itables' offline bundle when there is a table. Notebooks' own copies of the itables
+bundle are dropped, so it appears once however many notebooks load it.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -30,6 +39,19 @@ HIDDEN_CELL_TAGS = frozenset(
 INGEST_COLUMNS = ("file", "status", "reason", "format", "encoding", "n_bytes")
 INGEST_STATUSES = ("parsed", "parsed_with_warnings", "skipped")
 _HEADING = re.compile(r"^#\s+(.+?)\s*$", re.MULTILINE)
+VEGALITE_MIME = "application/vnd.vegalite.v5+json"
+VEGALITE_VERSION = "5.20"  # the Vega-Lite that Altair 5.5 writes specs for
+ITABLES_INIT_MARK = "injectModule("  # only itables' offline init output defines this
+ITABLES_TABLE_MARK = "new ITable("
+CHART_LOADER = """<script>
+document.querySelectorAll("div.vega-chart").forEach(function (el) {
+  var spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
+  vegaEmbed(el, spec, {actions: false, renderer: "svg", logLevel: 1}).catch(function (error) {  // logLevel 1: errors only
+    el.textContent = "This chart could not be drawn: " + error;
+    console.error(error);
+  });
+});
+</script>"""
 
 
 @dataclass(frozen=True)
@@ -40,6 +62,15 @@ class NotebookSection:
     file: str
     title: str
     body: str
+
+
+@dataclass
+class Interactive:
+    """What the notebooks' interactive outputs need from the page: charts and/or tables."""
+
+    charts: int = 0
+    tables: int = 0
+    seen: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -56,15 +87,20 @@ def render_report(
     executed_notebooks: list[Path], ingest: pd.DataFrame | None, out_path: Path
 ) -> Path:
     """Write the HTML report for `executed_notebooks` (in the given order) to `out_path`."""
-    sections = [notebook_section(Path(path)) for path in executed_notebooks]
-    html = render_html(sections, ingest_section(ingest) if ingest is not None else None)
+    needs = Interactive()
+    sections = [notebook_section(Path(path), needs) for path in executed_notebooks]
+    html = render_html(
+        sections, ingest_section(ingest) if ingest is not None else None, page_scripts(needs)
+    )
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(html, encoding="utf-8", newline="\n")
     return out_path
 
 
-def render_html(notebooks: list[NotebookSection], ingest: IngestSection | None) -> str:
+def render_html(
+    notebooks: list[NotebookSection], ingest: IngestSection | None, scripts: str = ""
+) -> str:
     """Fill the report template; pure, so the same inputs give the same bytes."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -74,13 +110,18 @@ def render_html(notebooks: list[NotebookSection], ingest: IngestSection | None) 
     )
     template = env.get_template(REPORT_TEMPLATE)
     return template.render(
-        title=REPORT_TITLE, notebooks=notebooks, ingest=ingest, version=salient.__version__
+        title=REPORT_TITLE,
+        notebooks=notebooks,
+        ingest=ingest,
+        version=salient.__version__,
+        scripts=scripts,
     )
 
 
-def notebook_section(path: Path) -> NotebookSection:
+def notebook_section(path: Path, needs: Interactive | None = None) -> NotebookSection:
     """Read one executed notebook and convert its outputs and prose to an HTML fragment."""
     nb = nbformat.read(path, as_version=4)
+    nb = self_contained_outputs(nb, path.stem, needs if needs is not None else Interactive())
     nb = reader_cells(nb, path.stem)
     return NotebookSection(
         anchor=f"notebook-{anchor_slug(path.stem)}",
@@ -111,6 +152,81 @@ def reader_cells(nb: nbformat.NotebookNode, stem: str) -> nbformat.NotebookNode:
         key: nb.metadata[key] for key in ("kernelspec", "language_info") if key in nb.metadata
     }
     return nb
+
+
+def self_contained_outputs(
+    nb: nbformat.NotebookNode, stem: str, needs: Interactive
+) -> nbformat.NotebookNode:
+    """Charts as placeholders with inert JSON specs; itables' bundle outputs dropped; `needs`
+    counts what the page must load."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            html = data.get("text/html", "")
+            html = "".join(html) if isinstance(html, list) else html
+            if VEGALITE_MIME in data:
+                needs.charts += 1
+                chart_id = f"{anchor_slug(stem)}-chart-{needs.charts}"
+                output["data"] = {"text/html": chart_html(chart_id, data[VEGALITE_MIME])}
+            elif ITABLES_INIT_MARK in html:
+                continue
+            elif ITABLES_TABLE_MARK in html:
+                needs.tables += 1
+            kept.append(output)
+        cell["outputs"] = kept
+    return nb
+
+
+def chart_html(chart_id: str, spec: dict) -> str:
+    """A chart placeholder and its spec as JSON that no text inside can break out of."""
+    return (
+        f'<div class="vega-chart" data-spec="{chart_id}-spec"></div>'
+        f'<script type="application/json" id="{chart_id}-spec">{script_json(spec)}</script>'
+    )
+
+
+def script_json(value: object) -> str:
+    """JSON safe inside a <script> element: <, >, & and the JS line separators escaped.
+
+    >>> print(script_json({"q": "</script><b>&"}))
+    {"q": "\\u003c/script\\u003e\\u003cb\\u003e\\u0026"}
+    """
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def page_scripts(needs: Interactive) -> str:
+    """The inlined JavaScript the interactive outputs need; empty when there are none."""
+    parts = []
+    if needs.tables:
+        parts.append(itables_bundle())
+    if needs.charts:
+        parts.append(f"<script>{vega_bundle()}</script>")
+        parts.append(CHART_LOADER)
+    return "\n".join(parts)
+
+
+@functools.cache
+def vega_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed as one script (vl-convert builds it, offline)."""
+    import vl_convert
+
+    bundle = vl_convert.javascript_bundle(vl_version=VEGALITE_VERSION)
+    return bundle.replace("</script", "<\\/script")
+
+
+@functools.cache
+def itables_bundle() -> str:
+    """itables' offline init: DataTables and its CSS inlined (no CDN)."""
+    from itables import options
+    from itables.javascript import generate_init_offline_itables_html
+
+    return generate_init_offline_itables_html(options.dt_bundle)
 
 
 def notebook_body_html(nb: nbformat.NotebookNode, folder: Path) -> str:

@@ -470,7 +470,24 @@ def extract_tables(
         done += f", {stats.hits} cached, {stats.misses} parsed"
     _say(progress, f"{done} ({seconds:.1f} s)")
     log.info("extract: %s into %s in %.1f s", done, tables, seconds)
+    log_review_problems(tables)
     return update.ingest
+
+
+def log_review_problems(tables: Path) -> int:
+    """Write every orphaned or malformed line of the corpus' reviews.csv to the run log, from
+    the run's review_log table, so it is listed even when the tables were current (stderr gets
+    them from salient.review when it applies the file). Returns how many there were."""
+    from salient import storage
+
+    path = tables / "review_log.parquet"
+    if not path.is_file():
+        return 0
+    review_log = storage.read_parquet(path)
+    problems = review_log.loc[review_log["status"].isin(["orphan", "malformed"])]
+    for message in problems["message"]:
+        log.warning("review not applied: %s", message)
+    return len(problems)
 
 
 def _execute_into(
