@@ -550,7 +550,7 @@ def range_rows(
         base = group if group is not None else first
         rows.append(
             {
-                "labels": ", ".join(members["label"]),
+                "labels": ", ".join(members["label"]) + _kind_note(first),
                 "group_id": gid,
                 "side": first["side"],
                 "who_when": f"{_short(source, 34)}, {when}",
@@ -587,6 +587,12 @@ def _point(low: float, best: float, high: float) -> float:
     if _finite(low) and _finite(high):
         return (low + high) / 2
     return low if _finite(low) else high
+
+
+def _kind_note(claim: pd.Series) -> str:
+    """' (killed)', ' (captured)': a casualty's kind, so kinds are never read as one measure."""
+    kind = claim.get("casualty_kind")
+    return f" ({str(kind).replace('_', ' ')})" if isinstance(kind, str) and kind else ""
 
 
 def _draw_range_rows(ax: plt.Axes, rows: pd.DataFrame, *, colour_of: dict[str, str]) -> None:
@@ -659,8 +665,8 @@ def _range_chart(
     ax.set_title(title)
     add_source_note(
         fig,
-        source_note(view, extra=f"Labels P1… are the rows of {table_name}; ×n = same figure "
-                    "in n articles (consolidated)."),
+        source_note(view, extra=f"Labels {prefix}1… are the rows of {table_name}; ×n = same "
+                    "figure in n articles (consolidated)."),
     )  # fmt: skip
     return freeze_layout(fig)
 
