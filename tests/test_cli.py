@@ -38,7 +38,7 @@ def fake_pipeline(monkeypatch):
             calls["extract"] = (Path(corpus), theatre)
             return SimpleNamespace(key="")
 
-        def extract_plan(plan, *, cache, engine):
+        def extract_plan(plan, *, cache, engine, article_budget_s=None):
             return extraction
 
         def write_tables(found, out_dir):

@@ -236,3 +236,10 @@ def test_report_in_chromium_shows_the_quote_on_hover_and_runs_no_injected_script
     assert pwned is None
     assert dialogs == [] and errors == []
     assert [r for r in requests if not r.startswith(("file:", "blob:", "data:"))] == []
+
+
+def test_report_names_the_theatre_in_scope_titles_and_summaries(hostile_report):
+    html = hostile_report.read_text(encoding="utf-8")
+    assert "Theatre: Kursk. 2 articles;" in html
+    assert "Area held in Kursk, per claim" in html  # the interactive chart's title
+    assert "In Kursk: 2 claims of area held by UA" in html

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from salient import runner
+from salient.budget import BUDGET_ENV, DEFAULT_ARTICLE_BUDGET_S
 from salient.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from salient.cache import ENV_VAR as ENV_CACHE_DIR
 
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="rewrite the tables even if they are current"
     )
     _add_engine_arguments(extract)
+    _add_budget_option(extract)
     extract.set_defaults(handler=extract_command)
 
     cache = commands.add_parser("cache", help="manage the per-article cache")
@@ -80,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--force", action="store_true", help="rerun even if the outputs are current")
     _add_engine_arguments(run, dask=False)
+    _add_budget_option(run)
     run.set_defaults(handler=run_command)
 
     fetch = commands.add_parser(
@@ -137,6 +140,27 @@ def _add_engine_arguments(command: argparse.ArgumentParser, *, dask: bool = True
         )
 
 
+def _add_budget_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--article-budget",
+        type=_seconds,
+        metavar="SECONDS",
+        help="time allowed to read, and to extract, each article; an article over it is skipped "
+        f"and its ingest row says so (default: ${BUDGET_ENV} or {DEFAULT_ARTICLE_BUDGET_S:g}; "
+        "0: no limit)",
+    )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text!r}")
+    return value
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -163,7 +187,13 @@ def extract_command(args: argparse.Namespace) -> int:
     try:
         with engines.make_engine(args.engine, jobs=args.jobs, scheduler=args.scheduler) as engine:
             update = pipeline.update_tables(
-                corpus, args.out, theatre=theatre, cache=cache, engine=engine, force=args.force
+                corpus,
+                args.out,
+                theatre=theatre,
+                cache=cache,
+                engine=engine,
+                force=args.force,
+                article_budget_s=args.article_budget,
             )
     except CorpusError as error:
         return _usage_error(str(error))
@@ -237,6 +267,7 @@ def run_command(args: argparse.Namespace) -> int:
             progress=sys.stderr,
             cache=None if args.no_cache else ArticleCache(args.cache_dir),
             jobs=args.jobs,
+            article_budget_s=args.article_budget,
         )
     except runner.RunError as error:
         print(f"salient run: error: {error}", file=sys.stderr)

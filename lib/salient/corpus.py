@@ -492,6 +492,11 @@ def _skipped(
     return _row(file, status="skipped", reason=reason, encoding=encoding, fmt=fmt, n_bytes=n_bytes)
 
 
+def skipped_row(name: str, reason: str, *, n_bytes: int = 0) -> dict[str, object]:
+    """The ingest row of a file left out for `reason` (logged as a warning)."""
+    return _skipped(name, reason, n_bytes=n_bytes)
+
+
 def _os_reason(error: OSError) -> str:
     """An OSError as a short reason without the path (the row names the file).
 

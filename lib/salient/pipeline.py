@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from salient import storage
+from salient import storage, syntax
+from salient.budget import article_budget, overrun_reason, within_budget
 from salient.cache import ArticleCache, CacheStats, Entry, Extracted, entry_key, library_fingerprint
 from salient.claims import extract_article
 from salient.corpus import (
@@ -30,6 +32,7 @@ from salient.corpus import (
     missing_rows,
     read_manifest,
     screen_file,
+    skipped_row,
 )
 from salient.drones import extract_drone_mentions
 from salient.engines import Engine, LocalEngine
@@ -37,6 +40,8 @@ from salient.model import Article, PublishedDate
 from salient.review import apply_reviews, review_effects
 from salient.schemas import ARTICLES, CLAIMS, DRONE_MENTIONS, REVIEW_EFFECTS, REVIEW_LOG
 from salient.views import build_views
+
+log = logging.getLogger(__name__)
 
 DEFAULT_THEATRE = "Kursk"
 STAMP_NAME = ".tables"
@@ -77,15 +82,19 @@ def extract_corpus(
     engine: Engine | None = None,
     jobs: int | None = None,
     max_bytes: int = 5_000_000,
+    article_budget_s: float | None = None,
 ) -> Extraction:
     """Read a corpus folder and extract every table. Raises CorpusError for a missing folder.
 
     With a `cache`, files whose entry is current are not read or extracted again (see
     `salient.cache`). Per-article work runs on `engine` (default: `jobs` local processes, all
-    cores when None); the tables do not depend on either.
+    cores when None); the tables do not depend on either. Reading an article, and extracting
+    from it, each get `article_budget_s` seconds (see `extract_plan`).
     """
     plan = plan_corpus(corpus, theatre=theatre, max_bytes=max_bytes)
-    return extract_plan(plan, cache=cache, engine=engine, jobs=jobs)
+    return extract_plan(
+        plan, cache=cache, engine=engine, jobs=jobs, article_budget_s=article_budget_s
+    )
 
 
 @dataclass
@@ -142,16 +151,25 @@ def extract_plan(
     cache: ArticleCache | None = None,
     engine: Engine | None = None,
     jobs: int | None = None,
+    article_budget_s: float | None = None,
 ) -> Extraction:
-    """Parse what the cache lacks, extract what is stale, and assemble the tables."""
+    """Parse what the cache lacks, extract what is stale, and assemble the tables.
+
+    Reading an article, and extracting from it, each get `article_budget_s` seconds of wall
+    time (default: $SALIENT_ARTICLE_BUDGET_S or salient.budget.DEFAULT_ARTICLE_BUDGET_S; 0: no
+    limit). An article that runs out of time is left out and its ingest row says so ("skipped",
+    "extraction exceeded N s"); the cache keeps that outcome, so the next run does not spend the
+    budget on it again until the file or the code changes. The rest of the corpus is unaffected.
+    """
+    budget_s = article_budget(article_budget_s)
     if cache is not None:
         for slot in plan.slots:
             _look_up(slot, cache)
     owned = engine is None
     engine = engine or LocalEngine(jobs)
     try:
-        _read_misses(plan, engine)
-        reextracted = _extract_stale(plan.slots, plan.theatre, engine)
+        _read_misses(plan, engine, budget_s)
+        reextracted = _extract_stale(plan.slots, plan.theatre, engine, budget_s)
     finally:
         if owned:
             engine.close()
@@ -225,7 +243,7 @@ def _look_up(slot: _Slot, cache: ArticleCache) -> None:
         cache.stats.misses += 1
 
 
-def _read_misses(plan: Plan, engine: Engine) -> None:
+def _read_misses(plan: Plan, engine: Engine, budget_s: float = 0.0) -> None:
     """Decode, section and date the files the cache did not have (on the engine).
 
     The bytes are read again here; a file that changed since it was screened is read as it is
@@ -239,22 +257,23 @@ def _read_misses(plan: Plan, engine: Engine) -> None:
         if raw is not None:
             sha = hashlib.sha256(raw).hexdigest()
             slot.key = entry_key(slot.name, sha, row, plan.theatre, library_fingerprint())
-        tasks.append((slot.name, raw, row, skipped))
+        tasks.append((slot.name, raw, row, skipped, budget_s))
     for slot, (article, row) in zip(todo, engine.map(_read_task, tasks), strict=True):
         slot.entry = Entry.make(slot.key, article, row)
         slot.changed = True
 
 
 def _read_task(
-    task: tuple[str, bytes | None, ManifestEntry | None, dict | None],
+    task: tuple[str, bytes | None, ManifestEntry | None, dict | None, float],
 ) -> tuple[Article | None, dict]:
-    name, raw, manifest_row, skipped = task
+    name, raw, manifest_row, skipped, budget_s = task
     if raw is None:  # became unreadable since it was screened
         return None, skipped
-    return article_from_bytes(name, raw, manifest_row)
+    read = within_budget(partial(article_from_bytes, name, raw, manifest_row), budget_s)
+    return read or (None, skipped_row(name, overrun_reason(budget_s), n_bytes=len(raw)))
 
 
-def _extract_stale(slots: list[_Slot], theatre: str, engine: Engine) -> int:
+def _extract_stale(slots: list[_Slot], theatre: str, engine: Engine, budget_s: float = 0.0) -> int:
     """Extract every article whose cached extraction is missing or was made with another date;
     returns how many of them came from the cache (re-extracted)."""
     readable = [slot for slot in slots if slot.entry is not None and slot.entry.published]
@@ -265,7 +284,8 @@ def _extract_stale(slots: list[_Slot], theatre: str, engine: Engine) -> int:
         if slot.entry.extracted is None or slot.entry.extracted.published != published
     ]
     tasks = [
-        (replace(slot.entry.article(), published=published), theatre) for slot, published in todo
+        (replace(slot.entry.article(), published=published), theatre, budget_s)
+        for slot, published in todo
     ]
     for (slot, _), extracted in zip(todo, engine.map(_extract_task, tasks), strict=True):
         slot.entry.extracted = extracted
@@ -273,9 +293,14 @@ def _extract_stale(slots: list[_Slot], theatre: str, engine: Engine) -> int:
     return sum(1 for slot, _ in todo if slot.hit)
 
 
-def _extract_task(task: tuple[Article, str]) -> Extracted:
-    article, theatre = task
-    claims, mentions = _extract_one(article, theatre)
+def _extract_task(task: tuple[Article, str, float]) -> Extracted:
+    article, theatre, budget_s = task
+    syntax.nlp()  # loaded (once per process) before the clock starts: not the article's time
+    done = within_budget(partial(_extract_one, article, theatre), budget_s)
+    if done is None:
+        log.warning("%s: skipped: %s", article.file, overrun_reason(budget_s))
+        return Extracted(published=article.published, failure=overrun_reason(budget_s))
+    claims, mentions = done
     return Extracted(
         published=article.published,
         article_row=tuple(article_row(article).values()),
@@ -480,14 +505,16 @@ def update_tables(
     cache: ArticleCache | None = None,
     engine: Engine | None = None,
     force: bool = False,
+    article_budget_s: float | None = None,
 ) -> TablesUpdate:
     """Extract `corpus` into `out_dir` unless the tables there are current (with a cache and not
-    `force`). Raises CorpusError, or NoReadableArticle (nothing is written then)."""
+    `force`). Raises CorpusError, or NoReadableArticle (nothing is written then). Each article
+    gets `article_budget_s` seconds (see `extract_plan`)."""
     out = Path(out_dir)
     plan = plan_corpus(corpus, theatre=theatre)
     if cache is not None and not force and tables_up_to_date(out, plan.key):
         return TablesUpdate(out, storage.read_parquet(out / "ingest.parquet"))
-    extraction = extract_plan(plan, cache=cache, engine=engine)
+    extraction = extract_plan(plan, cache=cache, engine=engine, article_budget_s=article_budget_s)
     if (extraction.ingest["status"] != "skipped").sum() == 0:
         raise NoReadableArticle(Path(corpus), extraction.ingest)
     return TablesUpdate(out, extraction.ingest, extraction, write_tables(extraction, out))

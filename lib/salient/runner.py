@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 import salient
 from salient import gazetteer
+from salient.budget import BUDGET_ENV, DEFAULT_ARTICLE_BUDGET_S, article_budget
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -114,6 +115,7 @@ def run_notebooks(
     progress: TextIO | None = None,
     cache: ArticleCache | None = None,
     jobs: int | None = None,
+    article_budget_s: float | None = None,
 ) -> RunResult:
     """Execute the notebooks and publish figures, tables and the report into `out_dir`.
 
@@ -122,8 +124,14 @@ def run_notebooks(
     extras that its own `parameters` cell declares. Raises UsageError or NotebookFailed.
 
     The corpus is extracted once, through `cache` on `jobs` processes, into `<build>/tables`;
-    notebooks that declare `tables_dir` read those tables instead of extracting again.
+    notebooks that declare `tables_dir` read those tables instead of extracting again. Each
+    article gets `article_budget_s` seconds (salient.budget; None: the default); notebooks that
+    extract themselves get the same budget through the environment.
     """
+    try:
+        budget_s = article_budget(article_budget_s)
+    except ValueError as error:
+        raise UsageError(str(error)) from error
     corpus = Path(corpus_dir).resolve()
     out = Path(out_dir).resolve()
     build = Path(build_dir).resolve()
@@ -131,16 +139,18 @@ def run_notebooks(
     notebooks = select_notebooks(discover_notebooks(Path(notebooks_dir).resolve()), only)
     shared = shared_parameters(notebooks, parameters or {})
     plan = {nb.name: notebook_parameters(nb, shared) for nb in notebooks}
-    fingerprint = compute_fingerprint(corpus, notebooks, plan, kernel_name)
+    fingerprint = compute_fingerprint(corpus, notebooks, plan, kernel_name, budget_s)
 
     build.mkdir(parents=True, exist_ok=True)
-    with _log_to(build / LOG_NAME):
+    with _log_to(build / LOG_NAME), _budget_environment(budget_s):
         log.info("run: corpus %s, out %s, fingerprint %s", corpus, out, fingerprint)
         if not force and outputs_up_to_date(out, fingerprint):
             log.info("up to date; nothing executed")
             return RunResult("up_to_date", fingerprint, out, out / REPORT_NAME)
         tables = build / TABLES_DIR_NAME
-        ingest = extract_tables(corpus, tables, shared["theatre"], cache, jobs, progress)
+        ingest = extract_tables(
+            corpus, tables, shared["theatre"], cache, jobs, progress, article_budget_s=budget_s
+        )
         staging = out.parent / f"{out.name}.staging-{os.getpid()}"
         try:
             paths = {
@@ -350,7 +360,11 @@ def notebook_parameters(nb: Notebook, shared: dict[str, Any]) -> dict[str, Any]:
 
 
 def compute_fingerprint(
-    corpus: Path, notebooks: list[Notebook], plan: dict[str, dict[str, Any]], kernel_name: str
+    corpus: Path,
+    notebooks: list[Notebook],
+    plan: dict[str, dict[str, Any]],
+    kernel_name: str,
+    article_budget_s: float = DEFAULT_ARTICLE_BUDGET_S,
 ) -> str:
     """sha256 over everything that can change the outputs.
 
@@ -370,6 +384,7 @@ def compute_fingerprint(
         _add(digest, f"notebook/{nb.path.name}", nb.path.read_bytes())
     _add(digest, "parameters", json.dumps(plan, sort_keys=True).encode())
     _add(digest, "environment", json.dumps(environment_versions(kernel_name)).encode())
+    _add(digest, "article_budget", f"{article_budget_s:g}".encode())  # decides what is left out
     return digest.hexdigest()
 
 
@@ -442,6 +457,8 @@ def extract_tables(
     cache: ArticleCache | None,
     jobs: int | None,
     progress: TextIO | None = None,
+    *,
+    article_budget_s: float | None = None,
 ) -> pd.DataFrame:
     """Extract the corpus once for the whole run into `tables`; returns the ingest table.
 
@@ -456,7 +473,12 @@ def extract_tables(
     try:
         with LocalEngine(jobs) as engine:
             update = pipeline.update_tables(
-                corpus, tables, theatre=theatre, cache=cache, engine=engine
+                corpus,
+                tables,
+                theatre=theatre,
+                cache=cache,
+                engine=engine,
+                article_budget_s=article_budget_s,
             )
     except CorpusError as error:
         raise UsageError(str(error)) from error
@@ -575,6 +597,20 @@ def failure_message(nb: Notebook, error: Any, executed: Path, n_lines: int = 3) 
         f"  {error.ename}: {error.evalue}\n"
         f"  executed notebook with the error: {executed}"
     )
+
+
+@contextlib.contextmanager
+def _budget_environment(budget_s: float) -> Iterator[None]:
+    """Pass the per-article budget to the kernels (which inherit os.environ), then restore it."""
+    saved = os.environ.get(BUDGET_ENV)
+    os.environ[BUDGET_ENV] = f"{budget_s:g}"
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(BUDGET_ENV, None)
+        else:
+            os.environ[BUDGET_ENV] = saved
 
 
 @contextlib.contextmanager

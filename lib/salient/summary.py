@@ -40,7 +40,9 @@ def _side_breakdown(group: pd.DataFrame) -> str:
     return ", ".join(f"{s} {int(counts[s])}" for s in ordered)
 
 
-def drone_summary(mentions: pd.DataFrame, quantities: pd.DataFrame, *, top: int = 3) -> str:
+def drone_summary(
+    mentions: pd.DataFrame, quantities: pd.DataFrame, *, top: int = 3, theatre: str | None = None
+) -> str:
     """A few sentences on the drone frames: the most-mentioned tactics and the longest distance.
 
     Example: "Drones are mentioned 7 times in 2 articles. The most-mentioned tactics are fpv
@@ -67,7 +69,7 @@ def drone_summary(mentions: pd.DataFrame, quantities: pd.DataFrame, *, top: int 
         )
         parts.append(f"{lead} {_join_words(items)}.")
     parts.append(_longest_distance_sentence(quantities))
-    return " ".join(parts)
+    return _in_theatre(" ".join(parts), theatre)
 
 
 def _join_words(items: list[str]) -> str:
@@ -177,14 +179,14 @@ def top_quotes(mentions: pd.DataFrame, per_tactic: int = 2) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- territory, troops
 
 
-def territory_summary(view: pd.DataFrame, *, side: str = "UA") -> str:
+def territory_summary(view: pd.DataFrame, *, side: str = "UA", theatre: str | None = None) -> str:
     """One paragraph: how many area claims per measure, their range in km² and dates.
 
     Dates are the earliest and latest day the claims can refer to. Example: "3 claims of area
     held by UA, from 400 to 900 km² (dated 2024-08-20 to 2025-03-16), from 2 articles."
     """
     if view.empty:
-        return "No in-scope territory claims in km² were found."
+        return _in_theatre("No in-scope territory claims in km² were found.", theatre)
     parts = []
     for measure in ("held", "gained", "lost"):
         sub = view.loc[(view["measure"] == measure) & view["value_plot"].notna()]
@@ -202,7 +204,9 @@ def territory_summary(view: pd.DataFrame, *, side: str = "UA") -> str:
             f"{_plural(len(sub), 'claim')} of {what}, {values}{span}, "
             f"from {_plural(sub['article_id'].nunique(), 'article')}."
         )
-    return " ".join(parts) if parts else "No territory claim in km² carries a number."
+    return _in_theatre(
+        " ".join(parts) if parts else "No territory claim in km² carries a number.", theatre
+    )
 
 
 def _date_span(sub: pd.DataFrame) -> str:
@@ -217,13 +221,13 @@ def _date_span(sub: pd.DataFrame) -> str:
     return f" (dated {lo[0]} to {hi[-1]})"
 
 
-def troops_summary(view: pd.DataFrame) -> str:
+def troops_summary(view: pd.DataFrame, *, theatre: str | None = None) -> str:
     """One line per side: number of estimates and their span in persons.
 
     Example: "RU: 2 estimates, 30,000 to 45,000 persons. UA: 1 estimate, about 8,000 persons."
     """
     if view.empty:
-        return "No in-scope force-size claims in persons were found."
+        return _in_theatre("No in-scope force-size claims in persons were found.", theatre)
     lines = []
     for side in ("UA", "RU", "KP", "unknown"):
         sub = view.loc[(view["side"] == side) & view["value_plot"].notna()]
@@ -238,4 +242,43 @@ def troops_summary(view: pd.DataFrame) -> str:
             else f"{fmt_value(lo)} to {fmt_value(hi)} persons"
         )
         lines.append(f"{side}: {_plural(len(sub), 'estimate')}, {span}.")
-    return " ".join(lines) if lines else "No force-size claim carries a number."
+    return _in_theatre(
+        " ".join(lines) if lines else "No force-size claim carries a number.", theatre
+    )
+
+
+def _in_theatre(text: str, theatre: str | None) -> str:
+    """'In Kursk: ' before a summary when the theatre is given, so no reader mistakes its scope."""
+    return f"In {theatre}: {text}" if theatre else text
+
+
+def scope_summary(
+    claims: pd.DataFrame, articles: pd.DataFrame, theatre: str, *, top_reasons: int = 3
+) -> str:
+    """What the analysis covers: the theatre, the articles, and how many claims are in scope.
+
+    Example: "Theatre: Kursk. 5 articles; 15 of 58 claims are about Kursk and in an article's
+    body (2 reviewed). The other 43 stay in claims.csv with their scope_reason (boilerplate 27;
+    not a military quantity 11; about Crimea 1, 3 more reasons)."
+    """
+    in_scope = claims["in_scope"].astype(bool) & (claims["section"] == "body")
+    if "review" in claims:
+        in_scope &= claims["review"] != "rejected"
+        reviewed = int((in_scope & (claims["review"] != "unreviewed")).sum())
+    else:
+        reviewed = 0
+    n_in, n_all = int(in_scope.sum()), len(claims)
+    text = (
+        f"Theatre: {theatre}. {_plural(articles['article_id'].nunique(), 'article')}; "
+        f"{n_in} of {_plural(n_all, 'claim')} are about {theatre} and in an article's body"
+    )
+    text += f" ({reviewed} reviewed)." if reviewed else "."
+    if n_all > n_in:
+        reasons = claims.loc[~in_scope, "scope_reason"].value_counts()
+        top = [f"{reason} {int(n)}" for reason, n in reasons.head(top_reasons).items()]
+        more = f", {len(reasons) - top_reasons} more reasons" if len(reasons) > top_reasons else ""
+        text += (
+            f" The other {n_all - n_in} stay in claims.csv with their scope_reason "
+            f"({'; '.join(top)}{more})."
+        )
+    return text
