@@ -225,7 +225,7 @@ def _claim(
     measure, side = _side_and_measure(sent.text, number, end, category, th)
     if frame is not None and category in ("casualties", "troops"):
         side = _frame_side(sent.text, frame, category) or side
-    cumulative = _CUMULATIVE.search(sent.text) is not None
+    cumulative = _is_cumulative(sent.text)
     as_of = _as_of(number, dates, None if cumulative else para_date, article, frame)
     place, in_scope, reason = _scope(label, sent.text, number, places, heading, para_place, th)
     if category == "other" and in_scope:
@@ -391,6 +391,12 @@ def _territory_numbers(text: str) -> tuple[tuple[int, units.UnitSpelling], ...]:
     bare number of the sentence asks (rescanning per number was quadratic)."""
     found = ((n.start, units.unit_after(text[n.end :])) for n in _numbers_in(text))
     return tuple((start, u[0]) for start, u in found if u and u[0].category == "territory")
+
+
+@lru_cache(maxsize=64)
+def _is_cumulative(text: str) -> bool:
+    """Memoized per sentence (asked once per number in it)."""
+    return _CUMULATIVE.search(text) is not None
 
 
 @lru_cache(maxsize=64)

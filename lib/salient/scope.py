@@ -10,15 +10,17 @@ several regions including Kursk", "600,000 soldiers along the entire front". Cue
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from salient.casefold import fold_case
 
 CLAUSE_BREAK = re.compile(r";|\s[—–]\s|,\s+(?:while|but|whereas|and|with)\s|\swhile\s|\band that\b")
+_MID_WORD = re.compile(r"\w(?=\w)")  # matched at pos - 1: `pos` falls inside a word
 _HEDGE_GAP = r"(?:\s+(?:about|around|roughly|some|nearly|almost|approximately|over|more than|"
 _HEDGE_GAP += r"less than|up to|an estimated|just|well over))*\s*$"
 
@@ -49,6 +51,25 @@ def _cues() -> tuple[re.Pattern, re.Pattern, dict[str, ScopeCue]]:
 
 def clause_bounds(text: str, pos: int) -> tuple[int, int]:
     """The clause around `pos`: between the nearest clause breaks before and after it."""
+    starts, ends = _clause_breaks(text)
+    before = bisect.bisect_right(ends, pos)  # breaks that end by `pos`
+    if (before < len(starts) and starts[before] < pos) or (
+        pos > 0 and _MID_WORD.match(text, pos - 1)
+    ):
+        return _clause_bounds_scanned(text, pos)  # `pos` inside a break or a word: scan
+    after = bisect.bisect_left(starts, pos)
+    return ends[before - 1] if before else 0, starts[after] if after < len(starts) else len(text)
+
+
+@lru_cache(maxsize=64)
+def _clause_breaks(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Starts and ends of the sentence's clause breaks, found once per sentence: every number
+    in it asks (a scan per number was quadratic in the sentence)."""
+    spans = [m.span() for m in CLAUSE_BREAK.finditer(text)]
+    return tuple(s for s, _ in spans), tuple(e for _, e in spans)
+
+
+def _clause_bounds_scanned(text: str, pos: int) -> tuple[int, int]:
     start = 0
     for m in CLAUSE_BREAK.finditer(text, 0, pos):
         start = m.end()
@@ -56,10 +77,15 @@ def clause_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, after.start() if after else len(text)
 
 
+@lru_cache(maxsize=64)
+def _folded(text: str) -> str:
+    return fold_case(text)  # once per sentence, not once per number
+
+
 def scope_cue(text: str, start: int, end: int) -> ScopeCue | None:
     """The cue that puts the number at text[start:end] out of the theatre, if any."""
     clause, before, by_cue = _cues()
-    folded = fold_case(text)
+    folded = _folded(text)
     m = before.search(folded[max(0, start - 60) : start])
     if m:
         return by_cue[m.group("cue")]
