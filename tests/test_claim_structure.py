@@ -182,3 +182,19 @@ def test_a_plausible_area_is_not_flagged():
     assert claims_of(
         "Ukraine holds some 450 square kilometres near Sudzha."
     ).plausibility.tolist() == [""]
+
+
+def test_every_sentence_of_a_quotation_takes_its_closing_source():
+    claims = claims_of(
+        "Fighting went on, the Russian Defence Ministry said on Monday. “Near Sudzha the enemy lost "
+        "120 soldiers. Another 40 soldiers were captured,” the ministry said."
+    )
+    persons = claims[claims.unit == "persons"]
+    assert persons.attributed_to.tolist() == ["Russian Defence Ministry"] * 2
+
+
+def test_a_reporting_clause_split_off_by_a_line_break_still_attributes():
+    from salient.context import quote_sources
+
+    sources = quote_sources(["Ukraine lost 900 soldiers near Sudzha", ", the ministry added."])
+    assert sources == {0: "ministry"}

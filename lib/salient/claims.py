@@ -77,6 +77,7 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
     reference = _reference_date(article)
     rows: list[dict] = []
     speaker = ""
+    named: list[str] = []  # sources named so far, for "the ministry" further on
     sections = [
         (section, sentences, [_numbers_in(sent.text) for sent in sentences])
         for section in article.sections or ()
@@ -89,7 +90,8 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
         para_place: dict[int, tuple[str, str]] = {}
         para_starts: dict[int, list[int]] = {}  # sentence starts, by paragraph
         para_source: dict[int, str] = {}
-        for sent, numbers, doc in zip(sentences, numbers_in, docs, strict=True):
+        quoted = context.quote_sources([sent.text for sent in sentences])
+        for k, (sent, numbers, doc) in enumerate(zip(sentences, numbers_in, docs, strict=True)):
             heading_place = _heading(sent, th.name) or heading_place
             all_dates = find_dates(sent.text, reference)
             dates = [d for d in all_dates if d.relation not in ("since", "until")]
@@ -130,8 +132,9 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
                         or "unknown"
                     )
                 if row and not row["attributed_to"]:
-                    row["attributed_to"] = para_source.get(sent.paragraph, "")
+                    row["attributed_to"] = quoted.get(k) or para_source.get(sent.paragraph, "")
                 if row:
+                    row["attributed_to"] = context.resolve_reference(row["attributed_to"], named)
                     rows.append(row)
                     claimed_until = row["char_end"] - sent.start
             if dates:
@@ -142,6 +145,8 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
             if places:
                 para_place[sent.paragraph] = (places[-1][1], places[-1][2])
             speaker = src_named or speaker
+            if src_named:
+                named.append(src_named)
     frame = pd.DataFrame(rows, columns=list(CLAIMS.columns))
     return frame.sort_values(["char_start", "char_end"], kind="stable").reset_index(drop=True)
 

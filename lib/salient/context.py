@@ -216,6 +216,57 @@ def _sources_named(sentence: str) -> tuple[tuple[int, str], ...]:
     return tuple((p, s) for p, s in cleaned if s)
 
 
+_QUOTE_OPEN = '“"'
+_QUOTE_CLOSE_SAID = re.compile(
+    r"[”\"]\s*,?\s*(?P<src>(?:the\s+)?[\w'’ -]{1,60}?)\s+"
+    r"(?:said|says|added|stated|wrote|told|reported|noted)\b"
+)
+
+
+_CONTINUED_SAID = re.compile(
+    r"^\s*,\s*(?P<src>(?:the\s+)?[\w'’ -]{1,60}?)\s+"
+    r"(?:said|says|added|stated|wrote|told|reported|noted)\b"
+)
+
+
+def quote_sources(sentences: list[str]) -> dict[int, str]:
+    """Sources of multi-sentence quotations: '"A. B. C," the ministry said' gives every sentence
+    of the quotation (A, B and C) that source, not only the one the attribution closes."""
+    out: dict[int, str] = {}
+    opened: int | None = None
+    for i, text in enumerate(sentences):
+        tail = _CONTINUED_SAID.match(text)
+        if (
+            tail and i > 0
+        ):  # "... 226 tanks\n, the ministry added.": a line break split the sentence
+            source = clean_source(tail.group("src"))
+            if source:
+                out[i - 1] = source
+        opens = sum(text.count(q) for q in _QUOTE_OPEN if q != '"') + text.count('"') % 2
+        closes = text.count("”")
+        if opened is None and opens > closes and (text.lstrip()[:1] in _QUOTE_OPEN):
+            opened = i
+        m = _QUOTE_CLOSE_SAID.search(text)
+        if opened is not None and m:
+            source = clean_source(m.group("src"))
+            if source:
+                out.update(dict.fromkeys(range(opened, i + 1), source))
+            opened = None
+    return out
+
+
+def resolve_reference(source: str, named: list[str]) -> str:
+    """'ministry' (from "the ministry said") → the last named source with that head noun
+    ('Russian Defence Ministry'); a source that is already a name is returned as it is."""
+    if not source or source[0].isupper() or len(source.split()) > 2:
+        return source
+    head = source.split()[-1].lower()
+    for name in reversed(named):
+        if name.split()[-1].lower() == head:
+            return name
+    return source
+
+
 def opening_attribution(sentence: str) -> str:
     """The source of a sentence that opens with "According to X," (it frames what follows)."""
     m = _ACCORDING.match(sentence)
