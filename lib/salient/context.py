@@ -262,8 +262,8 @@ def resolve_reference(source: str, named: list[str]) -> str:
         return source
     head = source.split()[-1].lower()
     for name in reversed(named):
-        if name.split()[-1].lower() == head:
-            return name
+        if name.split()[-1].lower() == head and len(name.split()) > len(source.split()):
+            return name  # a fuller name with the same head noun, not the same word capitalised
     return source
 
 
