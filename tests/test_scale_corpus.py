@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from benchmarks.scale import generate_corpus
 from salient.corpus import load_corpus
+
+from benchmarks.scale import generate_corpus
 
 
 def test_the_same_seed_gives_the_same_varied_corpus(tmp_path):
