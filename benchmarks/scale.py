@@ -197,6 +197,13 @@ def peak_rss_mb() -> tuple[float, float]:
     return own, children
 
 
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process and its finished children (workers, kernels)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run_once(ws: dict[str, Path], jobs: int, notebooks: bool, force: bool = False):
     """One `salient run` (or only its extraction, with --no-notebooks); returns (seconds, result)."""
     from salient import pipeline, runner
@@ -229,8 +236,8 @@ def stage_table(result, notebooks: bool) -> dict[str, float]:
         "read (screen+hash, parse files)": seconds.get("extract.screen", 0)
         + seconds.get("extract.lookup", 0)
         + seconds.get("extract.read", 0),
-        "extract (claims, drones)": seconds.get("extract.extract", 0),
-        "cache write": seconds.get("extract.cache_write", 0),
+        "extract (claims, drones; cached per batch)": seconds.get("extract.extract", 0)
+        + seconds.get("extract.cache_write", 0),
         "tables (frames, schemas, reviews)": seconds.get("extract.tables", 0),
         "views": seconds.get("extract.views", 0),
         "write CSV + Parquet": seconds.get("extract.write", 0),
@@ -321,7 +328,9 @@ def main() -> None:
         f"{time.perf_counter() - started:.1f} s in {ws['corpus']}")  # fmt: skip
     say(f"jobs: {jobs}; notebooks: {'yes' if notebooks else 'no'}")
 
+    cpu_before = cpu_seconds()
     cold, result = run_once(ws, jobs, notebooks)
+    cold_cpu = cpu_seconds() - cpu_before
     stages = stage_table(result, notebooks)
     stages["consolidate (once; each notebook calls it)"] = consolidate_seconds(
         ws["build"] / "tables"
@@ -329,7 +338,10 @@ def main() -> None:
     say("\nstage seconds, cold run:")
     for name, value in stages.items():
         say(f"  {name:<44} {value:8.2f}")
-    parse = stages["read (screen+hash, parse files)"] + stages["extract (claims, drones)"]
+    parse = (
+        stages["read (screen+hash, parse files)"]
+        + stages["extract (claims, drones; cached per batch)"]
+    )
     say(f"\nextraction: {n_bytes / 1e6 / parse:.2f} MB/s on {jobs} cores = "
         f"{n_bytes / 1e6 / parse / jobs:.2f} MB/s per core")  # fmt: skip
 
@@ -340,7 +352,7 @@ def main() -> None:
     own, child = peak_rss_mb()
     say("\nend to end (salient run: extract, every notebook, report):"
         if notebooks else "\nend to end (extraction only):")  # fmt: skip
-    say(f"  cold                       {cold:8.2f} s")
+    say(f"  cold                       {cold:8.2f} s  ({cold_cpu:.0f} CPU s, all processes)")
     say(f"  unchanged rerun            {unchanged:8.2f} s")
     say(f"  unchanged `salient extract` {extract_unchanged:7.2f} s (tables current)")
     say(f"  +10 articles               {added:8.2f} s")

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_THEATRE = "Kursk"
 STAMP_NAME = ".tables"
+BATCH = 1000  # articles per batch sent to the engine; each batch is cached when done
 
 
 @dataclass
@@ -188,15 +189,15 @@ def extract_plan(
     try:
         _read_misses(plan, engine, budget_s)
         clock.lap("read")
-        reextracted = _extract_stale(plan.slots, plan.theatre, engine, budget_s)
+        reextracted = _extract_stale(plan.slots, plan.theatre, engine, cache, budget_s)
         clock.lap("extract")
     finally:
         if owned:
             engine.close()
     if cache is not None:
         cache.stats.reextracted += reextracted
-        for slot in plan.slots:
-            if slot.changed and slot.entry is not None:
+        for slot in plan.slots:  # files skipped while reading have no extraction batch
+            if slot.changed and slot.entry is not None and slot.entry.extracted is None:
                 cache.put(slot.entry)
     clock.lap("cache_write")
     rows = plan.manifest_rows + [slot.ingest_row() for slot in plan.slots] + plan.missing
@@ -308,9 +309,19 @@ def _read_task(
     return read or (None, skipped_row(name, overrun_reason(budget_s), n_bytes=len(raw)))
 
 
-def _extract_stale(slots: list[_Slot], theatre: str, engine: Engine, budget_s: float = 0.0) -> int:
+def _extract_stale(
+    slots: list[_Slot],
+    theatre: str,
+    engine: Engine,
+    cache: ArticleCache | None,
+    budget_s: float = 0.0,
+) -> int:
     """Extract every article whose cached extraction is missing or was made with another date;
-    returns how many of them came from the cache (re-extracted)."""
+    returns how many of them came from the cache (re-extracted).
+
+    Work goes to the engine in batches, and each batch is cached as soon as it is done, so an
+    interrupted cold run of a large corpus keeps what it finished.
+    """
     readable = [slot for slot in slots if slot.entry is not None and slot.entry.published]
     dates = corpus_dates([slot.entry.published for slot in readable])
     todo = [
@@ -318,13 +329,16 @@ def _extract_stale(slots: list[_Slot], theatre: str, engine: Engine, budget_s: f
         for slot, published in zip(readable, dates, strict=True)
         if slot.entry.extracted is None or slot.entry.extracted.published != published
     ]
-    tasks = [
-        (replace(slot.entry.article(), published=published), theatre, budget_s)
-        for slot, published in todo
-    ]
-    for (slot, _), extracted in zip(todo, engine.map(_extract_task, tasks), strict=True):
-        slot.entry.extracted = extracted
-        slot.changed = True
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start : start + BATCH]
+        tasks = [
+            (replace(slot.entry.article(), published=day), theatre, budget_s) for slot, day in batch
+        ]
+        for (slot, _), extracted in zip(batch, engine.map(_extract_task, tasks), strict=True):
+            slot.entry.extracted = extracted
+            slot.changed = True
+            if cache is not None:
+                cache.put(slot.entry)
     return sum(1 for slot, _ in todo if slot.hit)
 
 
