@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: figures test lint format bench eval notebooks clean
+.PHONY: figures test lint format bench bench-scale eval notebooks clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 2; }
@@ -41,6 +41,10 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/gazetteer.py
+
+## Scale benchmark: 10,000 synthetic articles, cold / unchanged / +10 (ARGS="--articles 2000").
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/scale.py $(ARGS)
 
 eval: $(STAMP)
 	$(BIN)/python -m evaluation.suite

@@ -12,7 +12,9 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
-from salient import interactive, pipeline, report, runner
+from salient import interactive, pipeline, report, review, runner, views
+
+from tests.factories import frame, make_claim
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -133,6 +135,7 @@ def test_claims_chart_carries_tooltips_links_and_selectors(hostile_extraction):
         "territory_side",
         "territory_source",
         "territory_hedge",
+        "territory_zoom",
     ]
     assert spec["params"][1]["bind"]["options"] == [
         None,
@@ -243,3 +246,12 @@ def test_report_names_the_theatre_in_scope_titles_and_summaries(hostile_report):
     assert "Theatre: Kursk. 2 articles;" in html
     assert "Area held in Kursk, per claim" in html  # the interactive chart's title
     assert "In Kursk: 2 claims of area held by UA" in html
+
+
+def test_a_reviewed_point_says_what_the_review_changed():
+    claims = frame(make_claim("a", value=3000, text="3,000"))
+    read = review.ReviewFile([review.Review(2, "a:100-105", "correct", {"value_best": 2500.0})])
+    view = views.troops(review.apply(claims, read).claims)
+    assert interactive.chart_rows(view)["review"].tolist() == [
+        "corrected: value_low: 3000 → 2500; value_best: 3000 → 2500; value_high: 3000 → 2500"
+    ]

@@ -102,7 +102,7 @@ def chart_rows(view: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.D
             "as_of_shown": [_as_of(r) for _, r in rows.iterrows()],
             "quantity_text": rows["quantity_text"],
             "sentence": rows["sentence"],
-            "review": rows.get("review", "unreviewed"),
+            "review": _review(rows),
             "claim_id": rows["claim_id"],
             "url": _urls(rows["article_id"], articles),
         }
@@ -117,6 +117,17 @@ def _urls(article_ids: pd.Series, articles: pd.DataFrame | None) -> pd.Series:
         urls = articles.drop_duplicates("article_id").set_index("article_id")["url"].to_dict()
     safe = [safe_url(urls.get(a)) for a in article_ids]
     return pd.Series(safe, index=article_ids.index, dtype=object)
+
+
+def _review(rows: pd.DataFrame) -> list[str]:
+    """'corrected: value_best: 70000 → 65000' etc., so a reviewed point says what changed."""
+    if "review" not in rows:
+        return ["unreviewed"] * len(rows)
+    changes = rows["review_changes"] if "review_changes" in rows else [None] * len(rows)
+    return [
+        f"{state}: {change}" if isinstance(change, str) and change else str(state)
+        for state, change in zip(rows["review"], changes, strict=True)
+    ]
 
 
 def _number(value: float, unit: str) -> str:
@@ -161,12 +172,14 @@ def claims_chart(
 
     Hover shows value, range, hedge, as-of and precision, source, quote and sentence; a click
     opens the article when it has an http(s) URL; clicking a side in the legend highlights it;
-    the Source and Hedge selectors filter. `name` keeps parameter names unique per chart.
+    the Source and Hedge selectors filter; scrolling or dragging zooms and pans in time (to a
+    month, say). `name` keeps parameter names unique per chart.
     """
     data = chart_rows(view, articles)
     side = alt.selection_point(name=f"{name}_side", fields=["side"], bind="legend")
     source = _choice(f"{name}_source", "Source ", data["source_label"])
     hedge = _choice(f"{name}_hedge", "Hedge ", data["hedge"])
+    zoom = alt.selection_interval(name=f"{name}_zoom", bind="scales", encodings=["x"])
     base = (
         alt.Chart(_inline(data))
         .transform_filter(f"{source.name} == null || datum.source_label == {source.name}")
@@ -195,7 +208,7 @@ def claims_chart(
     )
     return (
         alt.layer(bars, points)
-        .add_params(side, source, hedge)
+        .add_params(side, source, hedge, zoom)
         .properties(title=title, width=WIDTH, height=HEIGHT)
     )
 

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -45,6 +46,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_THEATRE = "Kursk"
 STAMP_NAME = ".tables"
+BATCH = 1000  # articles per batch sent to the engine; each batch is cached when done
 
 
 @dataclass
@@ -60,6 +62,7 @@ class Extraction:
     review_effects: pd.DataFrame = field(default_factory=lambda: _empty(REVIEW_EFFECTS))
     cache_stats: CacheStats | None = None  # what the cache did, when one was used
     key: str = ""  # the Plan key the tables were made from (see `Plan`)
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage, see `extract_plan`
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """All tables by file stem, base tables first, then the analysis views."""
@@ -114,12 +117,14 @@ class Plan:
     slots: list[_Slot]
     max_bytes: int
     key: str
+    seconds: float = 0.0  # time taken to screen and hash
 
 
 def plan_corpus(
     corpus: str | Path, *, theatre: str = DEFAULT_THEATRE, max_bytes: int = 5_000_000
 ) -> Plan:
     """List, screen and hash the corpus' files (reading each once; nothing is parsed)."""
+    started = time.perf_counter()
     folder = Path(corpus)
     files = input_files(folder)
     manifest, manifest_rows = read_manifest(folder)
@@ -132,8 +137,17 @@ def plan_corpus(
     digest.update(_reviews_digest(folder).encode() + b"\0")
     for part in (repr(manifest_rows), repr(missing), *(s.key or repr(s.skipped) for s in slots)):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    seconds = time.perf_counter() - started
     return Plan(
-        folder, theatre, manifest, manifest_rows, missing, slots, max_bytes, digest.hexdigest()
+        folder,
+        theatre,
+        manifest,
+        manifest_rows,
+        missing,
+        slots,
+        max_bytes,
+        digest.hexdigest(),
+        seconds,
     )
 
 
@@ -160,28 +174,50 @@ def extract_plan(
     limit). An article that runs out of time is left out and its ingest row says so ("skipped",
     "extraction exceeded N s"); the cache keeps that outcome, so the next run does not spend the
     budget on it again until the file or the code changes. The rest of the corpus is unaffected.
+
+    `Extraction.seconds` gives the time of each stage (lookup, read, extract, cache_write,
+    tables, views), for the benchmark and the run log.
     """
     budget_s = article_budget(article_budget_s)
+    clock = _Stopwatch()
     if cache is not None:
         for slot in plan.slots:
             _look_up(slot, cache)
+    clock.lap("lookup")
     owned = engine is None
     engine = engine or LocalEngine(jobs)
     try:
         _read_misses(plan, engine, budget_s)
-        reextracted = _extract_stale(plan.slots, plan.theatre, engine, budget_s)
+        clock.lap("read")
+        reextracted = _extract_stale(plan.slots, plan.theatre, engine, cache, budget_s)
+        clock.lap("extract")
     finally:
         if owned:
             engine.close()
     if cache is not None:
         cache.stats.reextracted += reextracted
-        for slot in plan.slots:
-            if slot.changed and slot.entry is not None:
+        for slot in plan.slots:  # files skipped while reading have no extraction batch
+            if slot.changed and slot.entry is not None and slot.entry.extracted is None:
                 cache.put(slot.entry)
+    clock.lap("cache_write")
     rows = plan.manifest_rows + [slot.ingest_row() for slot in plan.slots] + plan.missing
-    extraction = _assemble(plan.slots, ingest_table(rows), plan.folder, cache)
+    extraction = _assemble(plan.slots, ingest_table(rows), plan.folder, cache, clock)
     extraction.key = plan.key
+    extraction.seconds = {"screen": plan.seconds} | clock.laps
     return extraction
+
+
+class _Stopwatch:
+    """Seconds per named stage, each lap measured from the previous one."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = self.laps.get(name, 0.0) + now - self._last
+        self._last = now
 
 
 @dataclass
@@ -273,9 +309,19 @@ def _read_task(
     return read or (None, skipped_row(name, overrun_reason(budget_s), n_bytes=len(raw)))
 
 
-def _extract_stale(slots: list[_Slot], theatre: str, engine: Engine, budget_s: float = 0.0) -> int:
+def _extract_stale(
+    slots: list[_Slot],
+    theatre: str,
+    engine: Engine,
+    cache: ArticleCache | None,
+    budget_s: float = 0.0,
+) -> int:
     """Extract every article whose cached extraction is missing or was made with another date;
-    returns how many of them came from the cache (re-extracted)."""
+    returns how many of them came from the cache (re-extracted).
+
+    Work goes to the engine in batches, and each batch is cached as soon as it is done, so an
+    interrupted cold run of a large corpus keeps what it finished.
+    """
     readable = [slot for slot in slots if slot.entry is not None and slot.entry.published]
     dates = corpus_dates([slot.entry.published for slot in readable])
     todo = [
@@ -283,13 +329,16 @@ def _extract_stale(slots: list[_Slot], theatre: str, engine: Engine, budget_s: f
         for slot, published in zip(readable, dates, strict=True)
         if slot.entry.extracted is None or slot.entry.extracted.published != published
     ]
-    tasks = [
-        (replace(slot.entry.article(), published=published), theatre, budget_s)
-        for slot, published in todo
-    ]
-    for (slot, _), extracted in zip(todo, engine.map(_extract_task, tasks), strict=True):
-        slot.entry.extracted = extracted
-        slot.changed = True
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start : start + BATCH]
+        tasks = [
+            (replace(slot.entry.article(), published=day), theatre, budget_s) for slot, day in batch
+        ]
+        for (slot, _), extracted in zip(batch, engine.map(_extract_task, tasks), strict=True):
+            slot.entry.extracted = extracted
+            slot.changed = True
+            if cache is not None:
+                cache.put(slot.entry)
     return sum(1 for slot, _ in todo if slot.hit)
 
 
@@ -315,7 +364,11 @@ def _rows(frame: pd.DataFrame) -> tuple[tuple, ...]:
 
 
 def _assemble(
-    slots: list[_Slot], ingest: pd.DataFrame, folder: Path, cache: ArticleCache | None
+    slots: list[_Slot],
+    ingest: pd.DataFrame,
+    folder: Path,
+    cache: ArticleCache | None,
+    clock: _Stopwatch,
 ) -> Extraction:
     """The corpus tables from the per-article results, in file order, with the analysts' reviews
     (`reviews.csv` in the folder, see salient.review) applied to the claims before the views are
@@ -327,15 +380,19 @@ def _assemble(
         [dict(zip(ARTICLES.columns, e.article_row, strict=True)) for e in done]
     )
     reviewed = apply_reviews(extracted, folder)
+    clock.lap("tables")
     views_of = partial(_views_of, mentions=mentions, articles=articles)
+    views = views_of(reviewed.claims)
+    effects = review_effects(extracted, reviewed.claims, views_of)
+    clock.lap("views")
     return Extraction(
         ingest=ingest,
         articles=articles,
         claims=reviewed.claims,
         drone_mentions=mentions,
-        views=views_of(reviewed.claims),
+        views=views,
         review_log=reviewed.log,
-        review_effects=review_effects(extracted, reviewed.claims, views_of),
+        review_effects=effects,
         cache_stats=cache.stats if cache is not None else None,
     )
 
@@ -491,6 +548,7 @@ class TablesUpdate:
     ingest: pd.DataFrame
     extraction: Extraction | None = None
     written: list[Path] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage, "write" included
 
     @property
     def up_to_date(self) -> bool:
@@ -513,11 +571,15 @@ def update_tables(
     out = Path(out_dir)
     plan = plan_corpus(corpus, theatre=theatre)
     if cache is not None and not force and tables_up_to_date(out, plan.key):
-        return TablesUpdate(out, storage.read_parquet(out / "ingest.parquet"))
+        ingest = storage.read_parquet(out / "ingest.parquet")
+        return TablesUpdate(out, ingest, seconds={"screen": plan.seconds})
     extraction = extract_plan(plan, cache=cache, engine=engine, article_budget_s=article_budget_s)
     if (extraction.ingest["status"] != "skipped").sum() == 0:
         raise NoReadableArticle(Path(corpus), extraction.ingest)
-    return TablesUpdate(out, extraction.ingest, extraction, write_tables(extraction, out))
+    started = time.perf_counter()
+    written = write_tables(extraction, out)
+    seconds = extraction.seconds | {"write": time.perf_counter() - started}
+    return TablesUpdate(out, extraction.ingest, extraction, written, seconds)
 
 
 def tables_up_to_date(out_dir: str | Path, key: str) -> bool:

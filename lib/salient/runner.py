@@ -100,6 +100,7 @@ class RunResult:
     out_dir: Path
     report: Path
     seconds: dict[str, float] = field(default_factory=dict)  # per notebook, in run order
+    stages: dict[str, float] = field(default_factory=dict)  # extract.<stage>, report, publish
 
 
 def run_notebooks(
@@ -148,7 +149,7 @@ def run_notebooks(
             log.info("up to date; nothing executed")
             return RunResult("up_to_date", fingerprint, out, out / REPORT_NAME)
         tables = build / TABLES_DIR_NAME
-        ingest = extract_tables(
+        ingest, stages = extract_tables(
             corpus, tables, shared["theatre"], cache, jobs, progress, article_budget_s=budget_s
         )
         staging = out.parent / f"{out.name}.staging-{os.getpid()}"
@@ -159,12 +160,15 @@ def run_notebooks(
                 "tables_dir": str(tables),
             }
             seconds = _execute_into(staging, notebooks, plan, paths, build, kernel_name, progress)
+            started = time.perf_counter()
             _finish_staging(staging, notebooks, build, ingest, fingerprint)
+            stages["report"] = time.perf_counter() - started
             publish(staging, out)
+            stages["publish"] = time.perf_counter() - started - stages["report"]
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         log.info("published %s", out)
-        return RunResult("ran", fingerprint, out, out / REPORT_NAME, seconds)
+        return RunResult("ran", fingerprint, out, out / REPORT_NAME, seconds, stages)
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -459,8 +463,9 @@ def extract_tables(
     progress: TextIO | None = None,
     *,
     article_budget_s: float | None = None,
-) -> pd.DataFrame:
-    """Extract the corpus once for the whole run into `tables`; returns the ingest table.
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Extract the corpus once for the whole run into `tables`; returns the ingest table and
+    the seconds of each stage ("extract" in all, "extract.read", "extract.write", ...).
 
     A corpus with no readable article is refused (UsageError), before any kernel starts.
     """
@@ -486,6 +491,7 @@ def extract_tables(
         _say(progress, "no readable article")
         raise UsageError(f"{error}; see the reasons with: salient extract") from error
     seconds = time.perf_counter() - started
+    stages = {"extract": seconds} | {f"extract.{k}": v for k, v in update.seconds.items()}
     stats = update.extraction.cache_stats if update.extraction is not None else None
     done = "tables current" if update.up_to_date else "ok"
     if stats is not None:
@@ -493,7 +499,7 @@ def extract_tables(
     _say(progress, f"{done} ({seconds:.1f} s)")
     log.info("extract: %s into %s in %.1f s", done, tables, seconds)
     log_review_problems(tables)
-    return update.ingest
+    return update.ingest, stages
 
 
 def log_review_problems(tables: Path) -> int:

@@ -84,11 +84,33 @@ def _folded(text: str) -> str:
 
 def scope_cue(text: str, start: int, end: int) -> ScopeCue | None:
     """The cue that puts the number at text[start:end] out of the theatre, if any."""
-    clause, before, by_cue = _cues()
+    _, before, by_cue = _cues()
     folded = _folded(text)
     m = before.search(folded[max(0, start - 60) : start])
     if m:
         return by_cue[m.group("cue")]
     c_start, c_end = clause_bounds(text, start)
-    m = clause.search(folded, c_start, max(c_end, end))
-    return by_cue[m.group(0)] if m else None
+    found = _first_clause_cue(folded, c_start, max(c_end, end))
+    return by_cue[found] if found else None
+
+
+def _first_clause_cue(folded: str, start: int, stop: int) -> str | None:
+    """The first clause cue in folded[start:stop], from the sentence's cues found once (a search
+    per number was quadratic in the sentence). A cue straddling either end, or an end inside a
+    word, is searched as before, so the answer is the same for any range."""
+    clause = _cues()[0]
+    spans = _clause_cue_spans(folded)
+    first = bisect.bisect_left(spans, (start, -1, ""))
+    straddles = (first > 0 and spans[first - 1][1] > start) or any(
+        a < stop < b for a, b, _ in spans[first:]
+    )
+    if straddles or (0 < stop < len(folded) and _MID_WORD.match(folded, stop - 1)):
+        m = clause.search(folded, start, stop)
+        return m.group(0) if m else None
+    inside = spans[first] if first < len(spans) and spans[first][1] <= stop else None
+    return inside[2] if inside else None
+
+
+@lru_cache(maxsize=64)
+def _clause_cue_spans(folded: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple((m.start(), m.end(), m.group(0)) for m in _cues()[0].finditer(folded))
