@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import io
 import logging
 import random
@@ -212,7 +213,7 @@ def run_once(ws: dict[str, Path], jobs: int, notebooks: bool, force: bool = Fals
 
     started = time.perf_counter()
     if notebooks:
-        result = runner.run_notebooks(
+        result = runner.run_notebooks(  # raises runner.RunError if a notebook fails
             corpus_dir=ws["corpus"],
             out_dir=ws["out"],
             build_dir=ws["build"],
@@ -332,6 +333,8 @@ def main() -> None:
     cold, result = run_once(ws, jobs, notebooks)
     cold_cpu = cpu_seconds() - cpu_before
     stages = stage_table(result, notebooks)
+    del result  # the tables of one run must not stay alive into the next: peak RSS is per run
+    gc.collect()
     stages["consolidate (once; each notebook calls it)"] = consolidate_seconds(
         ws["build"] / "tables"
     )
@@ -359,6 +362,7 @@ def main() -> None:
     if notebooks:
         extract_added = result_added.stages.get("extract", 0)
         say(f"    of which extraction      {extract_added:8.2f} s")
+    del result_added
     say(f"peak RSS: {own:.0f} MB (this process), {child:.0f} MB (largest child: kernel/worker)")
     say("\nquantulum3 on the same sample: " + quantulum_ratio(ws["corpus"], args.sample))
     if not args.keep:

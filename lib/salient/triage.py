@@ -9,8 +9,9 @@ Reasons, with their weight in the ranking (a claim's priority is the sum of its 
 - `outlier` (2): reported by a single article and more than `OUTLIER_FACTOR` times above or below
   the median of the other claims of its category, measure, side and unit (at least two others);
 - `unknown_side` (1): the side could not be decided;
-- `undated` (1): no date in the text; the claim is placed at its article's publication date, or
-  nowhere.
+- `dated_by_publication` (1): no date in the text; the claim is placed at its article's
+  publication date, which may not be when it held;
+- `undated` (1): no date at all; the charts cannot place it.
 
 Only claims the views draw (in scope, body, not rejected) that nobody reviewed yet are listed.
 """
@@ -21,7 +22,14 @@ import pandas as pd
 
 from salient.views import scoped
 
-WEIGHTS = {"contradiction": 4, "implausible": 3, "outlier": 2, "unknown_side": 1, "undated": 1}
+WEIGHTS = {
+    "contradiction": 4,
+    "implausible": 3,
+    "outlier": 2,
+    "unknown_side": 1,
+    "dated_by_publication": 1,
+    "undated": 1,
+}
 OUTLIER_FACTOR = 3.0
 PLAUSIBLE_MAX = {
     ("territory", "km2"): 200_000,  # larger than any front-line area fought over in one theatre
@@ -65,7 +73,8 @@ def needs_look(
             "implausible": _implausible(view),
             "outlier": _outlier(view, consolidated),
             "unknown_side": view["side"] == "unknown",
-            "undated": view["as_of_basis"].isin(["published", "unknown"]),
+            "dated_by_publication": view["as_of_basis"] == "published",
+            "undated": view["as_of_basis"] == "unknown",
         }
     )
     view["priority"] = sum(flags[name].astype(int) * weight for name, weight in WEIGHTS.items())

@@ -1,0 +1,41 @@
+"""salient.triage: the claims that most need a look, highest priority first."""
+
+from __future__ import annotations
+
+from salient import triage
+from salient.consolidate import consolidate
+from salient.views import with_review_columns
+
+from tests.factories import frame, make_claim
+
+
+def test_each_reason_is_found_and_ranked():
+    claims = frame(
+        # two troop counts of the same side and day that cannot both hold: a contradiction
+        make_claim("a", value=10_000, start=100),
+        make_claim("b", value=50_000, start=100),
+        # a count no army reaches: implausible (and far from the others: an outlier)
+        make_claim("c", value=90_000_000, start=100, as_of="2024-12-01"),
+        make_claim("d", side="unknown", value=12_000, start=100, as_of="2024-10-01"),
+        make_claim("e", value=11_000, start=100, as_of="2024-09-01", basis="published"),
+        make_claim("f", value=10_500, start=100, as_of=None),
+        make_claim("g", value=10_000, start=100, as_of="2024-08-01"),  # nothing to say
+    )
+    look = triage.needs_look(claims, consolidate(claims))
+    # 50,000 is also over 3 times the median (10,500) of the other Russian counts: an outlier.
+    # Equal priorities keep the views' order (by as-of date).
+    assert look[["claim_id", "priority", "reasons"]].values.tolist() == [
+        ["b:100-106", 6, "contradiction, outlier"],
+        ["c:100-110", 5, "implausible, outlier"],
+        ["a:100-106", 4, "contradiction"],
+        ["e:100-106", 1, "dated_by_publication"],
+        ["d:100-106", 1, "unknown_side"],
+        ["f:100-106", 1, "undated"],
+    ]
+
+
+def test_reviewed_claims_are_not_listed_again():
+    claims = with_review_columns(frame(make_claim("a", side="unknown")))
+    assert len(triage.needs_look(claims)) == 1
+    claims["review"] = "confirmed"
+    assert triage.needs_look(claims).empty
