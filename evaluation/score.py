@@ -27,8 +27,9 @@ Rules (the "Suggested scoring" of the devset README; see evaluation/README.md):
 - Precision (scored categories): a prediction is a true positive when it is compatible with any
   gold row of in_scope 1 or 2 (a prediction with no value may match a vague row). Repeating one
   gold figure twice is therefore not a false positive.
-- Leaks: a gold row with in_scope 0 leaks when any prediction of its article has its category,
-  unit family and value (side is not compared).
+- Leaks: a gold row with in_scope 0 leaks when a prediction of its article has its value, in its
+  category and unit family (any category for an `other` row; side is not compared), and cannot
+  be read as a wanted row (compatible with a row of in_scope 1 or 2).
 - On matched pairs: as-of accuracy (`as_of` strings equal, both empty counting as equal) and
   attribution accuracy (see `same_source`).
 """
@@ -372,17 +373,23 @@ def _max_matching(candidates: dict[int, list[int]]) -> dict[int, int]:
 
 
 def _leaks(gold: pd.DataFrame, pred: pd.DataFrame) -> pd.DataFrame:
-    """Gold in_scope=0 rows with a same-article prediction of their category, family and value."""
+    """Gold in_scope=0 rows with a same-article prediction of their value, in their category and
+    family (in any category for an `other` row), that cannot be read as a wanted row (one with
+    in_scope 1 or 2): "37 drones over Kursk" is not a leak of "37 drones over Voronezh"."""
     rows = []
     preds = pred.to_dict("records")
+    wanted = gold.loc[gold["in_scope"] > 0].to_dict("records")
     for i, g in gold.loc[gold["in_scope"] == 0].iterrows():
         for p in preds:
-            same = (
-                p["article_id"] == g["article_id"]
-                and p["category"] == g["category"]
-                and family(p["unit"]) == family(g["unit"])
+            if p["article_id"] != g["article_id"] or not values_match(g, p):
+                continue
+            kind_ok = g["category"] == "other" or (
+                p["category"] == g["category"] and family(p["unit"]) == family(g["unit"])
             )
-            if same and values_match(g, p):
+            readable = any(
+                w["article_id"] == p["article_id"] and compatible(w, p) for w in wanted
+            )
+            if kind_ok and not readable:
                 rows.append(_pair_row(i, g, p))
     return pd.DataFrame(rows, columns=_PAIR_COLUMNS)
 

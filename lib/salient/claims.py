@@ -474,8 +474,8 @@ def _side_and_measure(text: str, n: Number, end: int, category: str, th) -> tupl
         return "", context.OPPONENT.get(underdog, "unknown") if underdog else "unknown"
     if category == "territory":
         return _territory_side(text, n, clause_start, th)
-    destroyed = list(_DESTROY_VERB.finditer(before)) if category == "equipment" else []
-    if destroyed:  # equipment belongs to the side that lost it
+    destroyed = list(_DESTROY_VERB.finditer(before)) if category in ("equipment", "drones") else []
+    if destroyed:  # equipment and drones belong to the side that lost them
         destroyer = _first_side(text, clause_start, clause_start + destroyed[-1].start())
         if destroyer:
             return "", context.OPPONENT.get(destroyer, "unknown")
