@@ -203,3 +203,13 @@ def test_salient_run_completes_and_its_ingest_says_what_happened(
             "parsed"
         }
     assert "extraction exceeded 1.5 s" in result.report.read_text(encoding="utf-8")
+
+
+def test_a_flattened_table_gives_no_claims_but_prose_and_inventories_keep_theirs():
+    table = "Sudzha 12 15 18 21 24 27 30 33 36\n"
+    prose = "Officials said 300 soldiers, 12 tanks and 40 drones were lost near Sudzha.\n"
+    inventory = "Losses: tanks - 14, armored vehicles - 38, artillery systems - 9.\n"
+    claims = extract_article(_article(table + prose + inventory))
+    assert set(claims["quantity_text"]) >= {"300 soldiers", "12 tanks", "40 drones"}
+    assert not (claims["char_start"] < len(table)).any()
+    assert len(claims[claims["char_start"] >= len(table + prose)]) == 3

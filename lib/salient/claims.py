@@ -57,6 +57,8 @@ _CLAUSE_BREAK = re.compile(r";|\s—\s|,\s+(?:while|but|and|with)\s|\band that\b
 # How far back "the paragraph so far" reaches for a side word: a few sentences. Unbounded, a
 # one-line 1 MB page made every number rescan the whole page before it.
 PARAGRAPH_LOOKBACK_CHARS = 5000
+TABLE_MIN_NUMBERS = 8  # a prose sentence has few numbers, each among several words (seeds: 3)
+_WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,7 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
     speaker = ""
     named: list[str] = []  # sources named so far, for "the ministry" further on
     sections = [
-        (section, sentences, [_numbers_in(sent.text) for sent in sentences])
+        (section, sentences, [_claimable_numbers(sent.text) for sent in sentences])
         for section in article.sections or ()
         for sentences in [split_sentences(article.text, section.start, section.end)]
     ]
@@ -382,6 +384,16 @@ def _inferred_unit(text: str, n: Number) -> _Unit | None:
     if (n.best or n.high or 0) >= 100 and _talks_of_troops_or_losses(text):
         return _Unit("persons", "troops")
     return _Unit("count", "other")
+
+
+def _claimable_numbers(text: str) -> tuple[Number, ...]:
+    """The sentence's numbers, or none for a flattened table: at least TABLE_MIN_NUMBERS numbers
+    and more numbers than words. Its numbers have no unit, noun or clause to read; as claims they
+    were one 'count' per cell, and parsing and reading them cost seconds per 100 KB."""
+    numbers = _numbers_in(text)
+    if len(numbers) >= TABLE_MIN_NUMBERS and len(numbers) > len(_WORDS.findall(text)):
+        return ()
+    return numbers
 
 
 @lru_cache(maxsize=1024)
