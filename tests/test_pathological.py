@@ -114,11 +114,12 @@ def test_adversarial_text_is_extracted_quickly(text):
 
 @pytest.fixture(scope="module")
 def quick_and_slow(tmp_path_factory) -> list[tuple[Article, str, float]]:
-    """Extraction tasks (article, theatre, budget): the shortest seed, then 1 MB of digit lists
-    (several seconds to extract), each with a budget of one second."""
+    """Extraction tasks (article, theatre, budget): the shortest seed, then 4 MB of digit lists
+    (several seconds to extract even now that flattened tables are cheap), each with a budget of
+    one second."""
     folder = tmp_path_factory.mktemp("tasks")
     quick, _ = read_article(ROOT / "seeds" / "000_6cef81237ad4168d.txt")
-    slow, _ = read_article(write_shape(folder, "digits", 1_000_000))
+    slow, _ = read_article(write_shape(folder, "digits", 4_000_000))
     return [(quick, "Kursk", 1.0), (slow, "Kursk", 1.0)]
 
 
@@ -165,18 +166,18 @@ def test_the_budget_is_a_base_exception_that_broad_handlers_do_not_swallow():
 
 @pytest.fixture(scope="module")
 def seeds_with_a_flattened_table(tmp_path_factory) -> Path:
-    """The seed corpus plus 1 MB of digit lists, which takes several seconds to extract."""
+    """The seed corpus plus 4 MB of digit lists, which takes several seconds to extract."""
     corpus = tmp_path_factory.mktemp("pathological") / "corpus"
     shutil.copytree(ROOT / "seeds", corpus)
-    write_shape(corpus, "digits", 1_000_000)
+    write_shape(corpus, "digits", 4_000_000)
     return corpus
 
 
 def test_an_article_over_budget_is_skipped_and_the_rest_extracted(seeds_with_a_flattened_table):
     ex = pipeline.extract_corpus(seeds_with_a_flattened_table, article_budget_s=1.5)
-    row = ex.ingest.set_index("file").loc["digits_1000000.txt"]
+    row = ex.ingest.set_index("file").loc["digits_4000000.txt"]
     assert (row["status"], row["reason"]) == ("skipped", "extraction exceeded 1.5 s")
-    assert "digits_1000000" not in set(ex.articles["article_id"])
+    assert "digits_4000000" not in set(ex.articles["article_id"])
     assert set(ex.claims["article_id"]) == set(
         pipeline.extract_corpus(ROOT / "seeds").claims["article_id"]
     )
@@ -197,8 +198,8 @@ def test_salient_run_completes_and_its_ingest_says_what_happened(
     for table in ("ingest.csv", "kernel_ingest.csv"):  # the runner's and the kernel's
         with (tmp_path / "figures" / table).open(encoding="utf-8") as fh:
             rows = {row["file"]: row for row in csv.DictReader(fh)}
-        assert rows["digits_1000000.txt"]["status"] == "skipped"
-        assert rows["digits_1000000.txt"]["reason"] == "extraction exceeded 1.5 s"
+        assert rows["digits_4000000.txt"]["status"] == "skipped"
+        assert rows["digits_4000000.txt"]["reason"] == "extraction exceeded 1.5 s"
         assert {rows[name]["status"] for name in rows if name.endswith(".txt")} - {"skipped"} == {
             "parsed"
         }
