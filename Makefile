@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: figures test lint format bench bench-scale eval notebooks clean
+.PHONY: figures test lint format bench bench-worst bench-scale eval notebooks clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 2; }
@@ -41,6 +41,10 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/gazetteer.py
+
+## Worst-case inputs (issue 8): time per KB at 1 KB to 1 MB for each pathological shape.
+bench-worst: $(STAMP)
+	$(BIN)/python benchmarks/pathological.py
 
 ## Scale benchmark: 10,000 synthetic articles, cold / unchanged / +10 (ARGS="--articles 2000").
 bench-scale: $(STAMP)

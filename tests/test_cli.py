@@ -154,6 +154,8 @@ def test_cache_clear_removes_the_cache_and_refuses_other_folders(small_corpus, t
     assert cli.main(["cache", "clear", "--cache-dir", str(cache)]) == 0
     assert capsys.readouterr().out == f"removed {cache} (2 entries)\n"
     assert not cache.exists()
+    assert cli.main(["cache", "clear", "--cache-dir", str(cache)]) == 0
+    assert capsys.readouterr().out == f"no cache at {cache}\n"
     assert cli.main(["cache", "clear", "--cache-dir", str(small_corpus)]) == 2
     assert "is not a Salient cache" in capsys.readouterr().err
     assert (small_corpus / "bridge_repairs.txt").is_file()

@@ -32,6 +32,8 @@ from benchmarks.pathological import SHAPES, write_shape
 ROOT = Path(__file__).resolve().parents[1]
 SHAPE_BYTES = 100_000
 SHAPE_LIMIT_S = budget.DEFAULT_ARTICLE_BUDGET_S  # each 100 KB shape must fit the default budget
+SLOW_BYTES = 1_500_000  # short lines at this size take 5-10 s: far over the tests' budgets
+SLOW_FILE = f"short_lines_{SLOW_BYTES}.txt"
 HARD_TIMEOUT_S = 240  # for all shapes together; a superlinear regression takes minutes per shape
 
 # Times every shape in one child process (one model load), printing {shape: seconds} as JSON.
@@ -114,12 +116,11 @@ def test_adversarial_text_is_extracted_quickly(text):
 
 @pytest.fixture(scope="module")
 def quick_and_slow(tmp_path_factory) -> list[tuple[Article, str, float]]:
-    """Extraction tasks (article, theatre, budget): the shortest seed, then 4 MB of digit lists
-    (several seconds to extract even now that flattened tables are cheap), each with a budget of
-    one second."""
+    """Extraction tasks (article, theatre, budget): the shortest seed, then 1.5 MB of short lines
+    (a claim on every line: several seconds to extract), each with a budget of one second."""
     folder = tmp_path_factory.mktemp("tasks")
     quick, _ = read_article(ROOT / "seeds" / "000_6cef81237ad4168d.txt")
-    slow, _ = read_article(write_shape(folder, "digits", 4_000_000))
+    slow, _ = read_article(write_shape(folder, "short_lines", SLOW_BYTES))
     return [(quick, "Kursk", 1.0), (slow, "Kursk", 1.0)]
 
 
@@ -165,30 +166,30 @@ def test_the_budget_is_a_base_exception_that_broad_handlers_do_not_swallow():
 
 
 @pytest.fixture(scope="module")
-def seeds_with_a_flattened_table(tmp_path_factory) -> Path:
-    """The seed corpus plus 4 MB of digit lists, which takes several seconds to extract."""
+def seeds_with_a_slow_page(tmp_path_factory) -> Path:
+    """The seed corpus plus 1.5 MB of short lines, which takes several seconds to extract."""
     corpus = tmp_path_factory.mktemp("pathological") / "corpus"
     shutil.copytree(ROOT / "seeds", corpus)
-    write_shape(corpus, "digits", 4_000_000)
+    write_shape(corpus, "short_lines", SLOW_BYTES)
     return corpus
 
 
-def test_an_article_over_budget_is_skipped_and_the_rest_extracted(seeds_with_a_flattened_table):
-    ex = pipeline.extract_corpus(seeds_with_a_flattened_table, article_budget_s=1.5)
-    row = ex.ingest.set_index("file").loc["digits_4000000.txt"]
+def test_an_article_over_budget_is_skipped_and_the_rest_extracted(seeds_with_a_slow_page):
+    ex = pipeline.extract_corpus(seeds_with_a_slow_page, article_budget_s=1.5)
+    row = ex.ingest.set_index("file").loc[SLOW_FILE]
     assert (row["status"], row["reason"]) == ("skipped", "extraction exceeded 1.5 s")
-    assert "digits_4000000" not in set(ex.articles["article_id"])
+    assert SLOW_FILE[:-4] not in set(ex.articles["article_id"])
     assert set(ex.claims["article_id"]) == set(
         pipeline.extract_corpus(ROOT / "seeds").claims["article_id"]
     )
 
 
 def test_salient_run_completes_and_its_ingest_says_what_happened(
-    seeds_with_a_flattened_table, tmp_path, make_notebooks
+    seeds_with_a_slow_page, tmp_path, make_notebooks
 ):
     notebooks = make_notebooks(tmp_path / "notebooks", "extracts_corpus")
     result = runner.run_notebooks(
-        corpus_dir=seeds_with_a_flattened_table,
+        corpus_dir=seeds_with_a_slow_page,
         out_dir=tmp_path / "figures",
         build_dir=tmp_path / "build",
         notebooks_dir=notebooks,
@@ -198,8 +199,8 @@ def test_salient_run_completes_and_its_ingest_says_what_happened(
     for table in ("ingest.csv", "kernel_ingest.csv"):  # the runner's and the kernel's
         with (tmp_path / "figures" / table).open(encoding="utf-8") as fh:
             rows = {row["file"]: row for row in csv.DictReader(fh)}
-        assert rows["digits_4000000.txt"]["status"] == "skipped"
-        assert rows["digits_4000000.txt"]["reason"] == "extraction exceeded 1.5 s"
+        assert rows[SLOW_FILE]["status"] == "skipped"
+        assert rows[SLOW_FILE]["reason"] == "extraction exceeded 1.5 s"
         assert {rows[name]["status"] for name in rows if name.endswith(".txt")} - {"skipped"} == {
             "parsed"
         }

@@ -230,6 +230,9 @@ def cache_clear_command(args: argparse.Namespace) -> int:
     from salient.cache import ArticleCache
 
     cache = ArticleCache(args.cache_dir)
+    if not cache.folder.exists():
+        print(f"no cache at {cache.folder}")
+        return EXIT_OK
     try:
         removed = cache.clear()
     except (ValueError, OSError) as error:
