@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from salient import budget, pipeline, runner
+from salient.cache import ArticleCache
 from salient.claims import extract_article
 from salient.corpus import read_article
 from salient.engines import LocalEngine
@@ -182,6 +183,21 @@ def test_an_article_over_budget_is_skipped_and_the_rest_extracted(seeds_with_a_s
     assert set(ex.claims["article_id"]) == set(
         pipeline.extract_corpus(ROOT / "seeds").claims["article_id"]
     )
+
+
+def test_the_cache_keeps_an_overrun_so_the_next_run_does_not_spend_the_budget_again(
+    seeds_with_a_slow_page, tmp_path
+):
+    first = pipeline.extract_corpus(
+        seeds_with_a_slow_page, cache=ArticleCache(tmp_path / "cache"), article_budget_s=1.5
+    )
+    cache = ArticleCache(tmp_path / "cache")
+    again = pipeline.extract_corpus(seeds_with_a_slow_page, cache=cache, article_budget_s=1.5)
+    # every file from the cache, nothing parsed or extracted again (the slow page included)
+    assert (cache.stats.hits, cache.stats.misses, cache.stats.reextracted) == (6, 0, 0)
+    row = again.ingest.set_index("file").loc[SLOW_FILE]
+    assert (row["status"], row["reason"]) == ("skipped", "extraction exceeded 1.5 s")
+    assert again.claims.equals(first.claims)
 
 
 def test_salient_run_completes_and_its_ingest_says_what_happened(
