@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urldefrag, urlsplit
 
+from salient import logs
 from salient.corpus import MANIFEST_NAME
 from salient.fetch_http import FetchFailed, FetchOptions, PoliteClient, Response, describe
 
@@ -535,24 +536,9 @@ def exit_code(summary: FetchSummary) -> int:
     return 1 if summary.failed and not summary.new and not summary.already_had else 0
 
 
-@contextlib.contextmanager
-def log_to(path: Path) -> Iterator[None]:
+def log_to(path: Path) -> contextlib.AbstractContextManager[None]:
     """Append this module's and the HTTP client's log records to `path` (folder created)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    loggers = [log, logging.getLogger("salient.fetch_http")]
-    saved = [(logger, logger.level) for logger in loggers]
-    for logger in loggers:
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-    try:
-        yield
-    finally:
-        for logger, level in saved:
-            logger.removeHandler(handler)
-            logger.setLevel(level)
-        handler.close()
+    return logs.log_to(path, log.name, "salient.fetch_http")
 
 
 @contextlib.contextmanager

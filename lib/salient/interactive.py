@@ -25,8 +25,9 @@ import altair as alt
 import pandas as pd
 from IPython.display import HTML
 
+from salient.plots import SIDE_COLOURS
+
 TABLE_MAX_BYTES = 2**21  # itables samples bigger tables down; claims tables stay whole below this
-SIDE_COLOURS = {"UA": "#1f5fa8", "RU": "#b2182b", "KP": "#6a3d9a", "unknown": "#7f7f7f"}
 HEDGE_SHAPES = {
     "exact": "circle",
     "approx": "diamond",

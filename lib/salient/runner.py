@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 import salient
-from salient import gazetteer
+from salient import gazetteer, logs
 from salient.budget import BUDGET_ENV, DEFAULT_ARTICLE_BUDGET_S, article_budget
 
 if TYPE_CHECKING:
@@ -672,23 +672,9 @@ def publish(staging: Path, out: Path) -> None:
 # --- logging and progress ---------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _log_to(path: Path) -> Iterator[None]:
+def _log_to(path: Path) -> contextlib.AbstractContextManager[None]:
     """Append this module's and papermill's log records (with notebook output) to `path`."""
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    loggers = [log, logging.getLogger("papermill")]
-    saved = [(logger, logger.level) for logger in loggers]
-    for logger in loggers:
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-    try:
-        yield
-    finally:
-        for logger, level in saved:
-            logger.removeHandler(handler)
-            logger.setLevel(level)
-        handler.close()
+    return logs.log_to(path, log.name, "papermill")
 
 
 def _say(stream: TextIO | None, text: str, end: str = "\n") -> None:
