@@ -122,6 +122,8 @@ def test_territory_chart_labels_at_most_the_cap_and_draws_the_rest_as_dots():
     assert f"{500 - CAP} of 500 drawn points are small unlabelled dots" in _notes(fig).replace(
         "\n", " "
     )
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert sum(t.startswith("t0") for t in legend) == plots.MAX_LEGEND_SOURCES  # not 500
     assert len(plots.territory_table(territory)) == 500
 
 

@@ -493,7 +493,8 @@ def territory_chart(
     change_ax.set_title(f"Gains (+) and losses (−) of {who} claimed in the text (km²)")
     change_ax.set_xlabel("as-of date of the claim")
     _date_axis(change_ax)
-    handles = _source_handles(colours) + _hedge_handles(drawn["hedge"]) + extras
+    legend_colours = colours if dots.empty else _legend_sources(colours, drawn.loc[labelled])
+    handles = _source_handles(legend_colours) + _hedge_handles(drawn["hedge"]) + extras
     if (drawn["is_interval"]).any():
         handles.append(
             Line2D(
@@ -509,7 +510,8 @@ def territory_chart(
     if not dots.empty:
         extra += (
             f" {len(dots)} of {len(drawn)} drawn points are small unlabelled dots (labels capped "
-            f"at {int(labelled.sum())}, spread over time); territory.csv lists every claim."
+            f"at {int(labelled.sum())}, spread over time); the legend names sources of labelled "
+            "points; territory.csv lists every claim with its source."
         )
     add_source_note(fig, source_note(view, extra=extra))
     return freeze_layout(fig)
@@ -544,6 +546,18 @@ def _spans(drawn: pd.DataFrame, reference: pd.DataFrame | None) -> tuple[float, 
         ys += list(reference["area_km2"])
     xs = [x for x in xs if _finite(x)]
     return (max(xs) - min(xs) if xs else 1.0) or 1.0, max(ys) or 1.0
+
+
+MAX_LEGEND_SOURCES = 12
+"""Most sources a capped chart's legend names (the palette repeats after 10 colours)."""
+
+
+def _legend_sources(colours: dict[str, str], labelled: pd.DataFrame) -> dict[str, str]:
+    """Colours of the sources of the labelled points, the most frequent first (ties by name),
+    at most MAX_LEGEND_SOURCES: a legend of every source of a large corpus would not fit."""
+    counts = labelled["source_label"].astype(str).value_counts()
+    names = sorted(counts.index, key=lambda n: (-int(counts[n]), n))[:MAX_LEGEND_SOURCES]
+    return {n: colours[n] for n in sorted(names)}
 
 
 def _source_handles(colours: dict[str, str]) -> list[Patch]:
