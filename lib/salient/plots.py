@@ -75,6 +75,18 @@ DPI = 150
 SVG_HASHSALT = "salient"
 FLOAT_FORMAT = "%.10g"
 
+MAX_CHART_ROWS = 40
+"""Most rows (range and ratio charts, each drone-quantity panel) or labelled points (territory)
+a static chart draws. Above it the chart draws a deterministic selection and its source note
+says how many are not drawn; the CSV table beside the chart always lists every claim. Without a
+cap, a 2,000-article corpus made 10-40 MB PNGs and a 3 GB notebook kernel."""
+
+MAX_HEATMAP_ARTICLES = 30
+"""Most article columns in the drone heatmap; the rest are summed into one 'other' column."""
+
+MAX_NOTE_NAMES = 40
+"""Most article ids or attributions a source note names; the rest are counted, not listed."""
+
 _RC = {
     "font.family": "DejaVu Sans",
     "font.size": 10,
@@ -144,13 +156,20 @@ def source_note(frame: pd.DataFrame, *, extra: str = "") -> str:
     if frame.empty:
         return ("Sources: no claims. " + extra).strip()
     articles = sorted(set(frame["article_id"].astype(str)))
-    text = f"Sources: {len(articles)} article(s): {', '.join(articles)}."
+    text = f"Sources: {len(articles)} article(s): {_name_list(articles, ', ')}."
     if "attributed_to" in frame:
         named = frame["attributed_to"].dropna().astype(str)
         named = sorted({n for n in named if n})
         if named:
-            text += f" Attributed to: {'; '.join(named)}."
+            text += f" Attributed to: {_name_list(named, '; ')}."
     return f"{text} {extra}".strip()
+
+
+def _name_list(names: list[str], sep: str, cap: int = MAX_NOTE_NAMES) -> str:
+    """Names joined by `sep`; past `cap`, the first `cap` and "and N more (see the table)"."""
+    if len(names) <= cap:
+        return sep.join(names)
+    return f"{sep.join(names[:cap])}{sep}and {len(names) - cap} more (see the table)"
 
 
 def freeze_layout(fig: Figure) -> Figure:
@@ -399,20 +418,25 @@ def territory_chart(
     *,
     side: str = "UA",
     theatre: str = "the theatre",
+    max_labels: int | None = None,
 ) -> Figure:
     """Area held by `side` per claim over time (top) and gains/losses apart (bottom).
 
     Points sit at the claim's as-of day with a low–high bar, coloured by source, shaped by
     hedge; claims whose date is only an interval are horizontal bars over it. The dashed step
     is the consolidated best estimate; a reference series (date, area_km2, source) is a wide
-    grey line beneath. Labels T1… match `territory_table`.
+    grey line beneath. Labels T1… match `territory_table`. Past `max_labels` points (default
+    MAX_CHART_ROWS) only a spread of them is labelled (`labelled_mask`); the rest are small dots.
     """
     pts = territory_points(view, side=side)
     drawn = pts.loc[pts["plotted"] == "yes"]
     colours = source_colours(drawn["source_label"])
-    held = drawn.loc[drawn["panel"] == "held"]
-    change = drawn.loc[drawn["panel"] == "change"]
-    ratios = (3, 1.6) if len(change) else (3, 0.5)
+    labelled = labelled_mask(drawn, max_labels)
+    dots = drawn.loc[~labelled]
+    held = drawn.loc[labelled & (drawn["panel"] == "held")]
+    change = drawn.loc[labelled & (drawn["panel"] == "change")]
+    all_change = drawn.loc[drawn["panel"] == "change"]  # labelled or dots: they set the axis
+    ratios = (3, 1.6) if len(all_change) else (3, 0.5)
     fig, (held_ax, change_ax) = new_figure(2, 1, size=(11, 8), height_ratios=ratios, sharex=True)
     who = SIDE_NAMES.get(side, side)
     extras: list[Line2D | Patch] = []
@@ -427,12 +451,14 @@ def territory_chart(
         held_ax.plot(best["x"], best["y"], "_", color="0.2", ms=12, mew=2, zorder=2)
         extras.append(Line2D([], [], color="0.2", ls="--", label="best estimate (consolidated)"))
     span = _spans(drawn, reference)
+    _draw_dots(held_ax, dots.loc[dots["panel"] == "held"], colours)
+    _draw_dots(change_ax, dots.loc[dots["panel"] == "change"], colours)
     for (_, row), slot in zip(held.iterrows(), _label_slots(held, span), strict=True):
         _draw_claim_point(
             held_ax, row, colours[row["source_label"]], y=row["y"], low=row["value_low"],
             high=row["value_high"], slot=slot,
         )  # fmt: skip
-    if held.empty and (reference is None or reference.empty):
+    if held.empty and dots.empty and (reference is None or reference.empty):
         held_ax.text(
             0.5, 0.5, "no dated area-held claims", ha="center", transform=held_ax.transAxes
         )
@@ -451,13 +477,15 @@ def territory_chart(
         text += " (vague)" if row["hedge"] == "vague" else ""
         _draw_claim_point(change_ax, row, colour, y=y, low=low, high=high, slot=slot, text=text)
     change_ax.axhline(0, color="0.3", lw=0.8)
-    if change.empty:
+    if all_change.empty:
         change_ax.text(
             0.5, 0.5, "no dated gained/lost claims", ha="center", transform=change_ax.transAxes
         )
         change_ax.set_yticks([])
     else:
-        reach = np.abs(pd.concat([change["y"], change["value_high"], change["value_low"]]))
+        reach = np.abs(
+            pd.concat([all_change["y"], all_change["value_high"], all_change["value_low"]])
+        )
         lim = float(np.nanmax(reach.to_numpy(dtype=float))) * 1.35
         change_ax.set_ylim(-lim, lim)
     change_ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
@@ -465,7 +493,8 @@ def territory_chart(
     change_ax.set_title(f"Gains (+) and losses (−) of {who} claimed in the text (km²)")
     change_ax.set_xlabel("as-of date of the claim")
     _date_axis(change_ax)
-    handles = _source_handles(colours) + _hedge_handles(drawn["hedge"]) + extras
+    legend_colours = colours if dots.empty else _legend_sources(colours, drawn.loc[labelled])
+    handles = _source_handles(legend_colours) + _hedge_handles(drawn["hedge"]) + extras
     if (drawn["is_interval"]).any():
         handles.append(
             Line2D(
@@ -477,9 +506,35 @@ def territory_chart(
     skipped = pts.loc[pts["plotted"] != "yes", "label"].tolist()
     extra = "Labels T1… are the rows of territory.csv."
     if skipped:
-        extra += f" Not drawn (no date/number or other side): {', '.join(skipped)}."
+        extra += f" Not drawn (no date/number or other side): {_name_list(skipped, ', ')}."
+    if not dots.empty:
+        extra += (
+            f" {len(dots)} of {len(drawn)} drawn points are small unlabelled dots (labels capped "
+            f"at {int(labelled.sum())}, spread over time); the legend names sources of labelled "
+            "points; territory.csv lists every claim with its source."
+        )
     add_source_note(fig, source_note(view, extra=extra))
     return freeze_layout(fig)
+
+
+def labelled_mask(drawn: pd.DataFrame, max_labels: int | None = None) -> pd.Series:
+    """Which drawn points get a label: all up to `max_labels` (default MAX_CHART_ROWS), else
+    that many spread evenly over the points in label (date) order, so every period keeps some
+    labelled, citable points and a rerun picks the same ones."""
+    cap = MAX_CHART_ROWS if max_labels is None else max_labels
+    mask = np.ones(len(drawn), dtype=bool)
+    if len(drawn) > cap:
+        mask[:] = False
+        mask[np.unique(np.linspace(0, len(drawn) - 1, cap).round().astype(int))] = True
+    return pd.Series(mask, index=drawn.index)
+
+
+def _draw_dots(ax: plt.Axes, dots: pd.DataFrame, colours: dict[str, str]) -> None:
+    """Unlabelled claims as one layer of small dots in their source colour (no bars or labels)."""
+    if dots.empty:
+        return
+    colour = [colours[s] for s in dots["source_label"]]
+    ax.scatter(dots["x"], dots["y"], s=10, c=colour, alpha=0.5, linewidths=0, zorder=2)
 
 
 def _spans(drawn: pd.DataFrame, reference: pd.DataFrame | None) -> tuple[float, float]:
@@ -491,6 +546,18 @@ def _spans(drawn: pd.DataFrame, reference: pd.DataFrame | None) -> tuple[float, 
         ys += list(reference["area_km2"])
     xs = [x for x in xs if _finite(x)]
     return (max(xs) - min(xs) if xs else 1.0) or 1.0, max(ys) or 1.0
+
+
+MAX_LEGEND_SOURCES = 12
+"""Most sources a capped chart's legend names (the palette repeats after 10 colours)."""
+
+
+def _legend_sources(colours: dict[str, str], labelled: pd.DataFrame) -> dict[str, str]:
+    """Colours of the sources of the labelled points, the most frequent first (ties by name),
+    at most MAX_LEGEND_SOURCES: a legend of every source of a large corpus would not fit."""
+    counts = labelled["source_label"].astype(str).value_counts()
+    names = sorted(counts.index, key=lambda n: (-int(counts[n]), n))[:MAX_LEGEND_SOURCES]
+    return {n: colours[n] for n in sorted(names)}
 
 
 def _source_handles(colours: dict[str, str]) -> list[Patch]:
@@ -628,6 +695,52 @@ def _draw_range_rows(ax: plt.Axes, rows: pd.DataFrame, *, colour_of: dict[str, s
     ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
 
 
+CAP_RANK = [
+    ("n_articles", False),
+    ("contradiction", False),
+    ("as_of_earliest", False),
+    ("labels", True),
+]
+"""How `cap_rows` ranks rows (column, ascending): figures cited by the most articles
+(consolidated) first, then contradicted ones, then the most recent as-of, then label."""
+
+
+def cap_rows(
+    rows: pd.DataFrame,
+    max_rows: int | None = None,
+    rank: Sequence[tuple[str, bool]] = CAP_RANK,
+) -> pd.DataFrame:
+    """The rows a chart draws: all of them up to `max_rows` (default MAX_CHART_ROWS), else the
+    best-ranked `max_rows` by `rank` (column, ascending), kept in their original order.
+
+    Example: 500 single-article rows and a cap of 40 → the 40 most recent, in side/date order.
+    """
+    cap = MAX_CHART_ROWS if max_rows is None else max_rows
+    if len(rows) <= cap:
+        return rows
+    keys = [(c, asc) for c, asc in rank if c in rows]
+    ranked = rows.assign(_position=np.arange(len(rows))).sort_values(
+        [c for c, _ in keys] + ["_position"],
+        ascending=[asc for _, asc in keys] + [True],
+        na_position="last",
+        kind="mergesort",
+    )
+    keep = np.sort(ranked["_position"].to_numpy()[:cap])
+    return rows.iloc[keep].reset_index(drop=True)
+
+
+def capped_note(all_rows: pd.DataFrame, drawn: pd.DataFrame, table_name: str) -> str:
+    """ " N of M rows not drawn ...; table lists them all." or "" when nothing is left out."""
+    hidden = len(all_rows) - len(drawn)
+    if hidden <= 0:
+        return ""
+    return (
+        f" {hidden} of {len(all_rows)} rows not drawn (chart capped at {len(drawn)}: "
+        "most-cited, contradicted, then most recent first); "
+        f"{table_name} lists every claim with its label."
+    )
+
+
 def _pad_right(ax: plt.Axes, rows: pd.DataFrame, factor: float = 1.35) -> None:
     values = rows[["value_low", "value_best", "value_high"]].to_numpy(dtype=float)
     top = np.nanmax(values) if np.isfinite(values).any() else 1.0
@@ -643,8 +756,10 @@ def _range_chart(
     xlabel: str,
     table_name: str,
     empty: str,
+    max_rows: int | None = None,
 ) -> Figure:
-    rows = range_rows(view, prefix, consolidated)
+    all_rows = range_rows(view, prefix, consolidated)
+    rows = cap_rows(all_rows, max_rows)
     height = max(3.5, 1.6 + 0.38 * len(rows))
     fig, (ax,) = new_figure(size=(11, height))
     if rows.empty:
@@ -663,21 +778,26 @@ def _range_chart(
             )  # fmt: skip
         fig.legend(handles=handles, loc="outside right upper", title="side · hedge")
     ax.set_title(title)
-    add_source_note(
-        fig,
-        source_note(view, extra=f"Labels {prefix}1… are the rows of {table_name}; ×n = same "
-                    "figure in n articles (consolidated)."),
-    )  # fmt: skip
+    extra = (
+        f"Labels {prefix}1… are the rows of {table_name}; ×n = same figure in n articles "
+        "(consolidated)." + capped_note(all_rows, rows, table_name)
+    )
+    add_source_note(fig, source_note(view, extra=extra))
     return freeze_layout(fig)
 
 
 def troops_chart(
-    view: pd.DataFrame, consolidated: pd.DataFrame | None = None, *, theatre: str = "the theatre"
+    view: pd.DataFrame,
+    consolidated: pd.DataFrame | None = None,
+    *,
+    theatre: str = "the theatre",
+    max_rows: int | None = None,
 ) -> Figure:
     """Force-size estimates per side as horizontal low–high bars labelled "who, when".
 
     at_least/at_most estimates are open-ended arrows; an estimate repeated across articles is
     one row marked ×n; a red ring flags an estimate that contradicts another of the same side.
+    At most `max_rows` rows (default MAX_CHART_ROWS) are drawn; see `cap_rows`.
     """
     return _range_chart(
         view,
@@ -687,11 +807,14 @@ def troops_chart(
         xlabel="troops (persons)",
         table_name="troops.csv",
         empty="no force-size claims in persons",
+        max_rows=max_rows,
     )
 
 
-def casualties_chart(view: pd.DataFrame, *, theatre: str = "the theatre") -> Figure:
-    """Casualty claims per side on their own axis; never mixed with force sizes."""
+def casualties_chart(
+    view: pd.DataFrame, *, theatre: str = "the theatre", max_rows: int | None = None
+) -> Figure:
+    """Casualty claims per side on their own axis; never mixed with force sizes (capped rows)."""
     units = sorted(set(view["unit"].astype(str))) if not view.empty else ["persons"]
     return _range_chart(
         view,
@@ -701,6 +824,7 @@ def casualties_chart(view: pd.DataFrame, *, theatre: str = "the theatre") -> Fig
         xlabel=f"casualties ({', '.join(units)})",
         table_name="casualties.csv",
         empty="no casualty claims",
+        max_rows=max_rows,
     )
 
 
@@ -762,10 +886,19 @@ def ratio_rows(stated: pd.DataFrame, implied: pd.DataFrame) -> pd.DataFrame:
 
 
 def ratios_chart(
-    stated: pd.DataFrame, implied: pd.DataFrame, *, theatre: str = "the theatre"
+    stated: pd.DataFrame,
+    implied: pd.DataFrame,
+    *,
+    theatre: str = "the theatre",
+    max_rows: int | None = None,
 ) -> Figure:
-    """Force ratios stated in the text beside those implied by troop estimates (log scale)."""
-    rows = ratio_rows(stated, implied)
+    """Force ratios stated in the text beside those implied by troop estimates (log scale).
+
+    At most `max_rows` rows (default MAX_CHART_ROWS): implied ratios first, then the most
+    recent stated ones; ratios.csv keeps every row.
+    """
+    all_rows = ratio_rows(stated, implied)
+    rows = _cap_ratio_rows(all_rows, stated, max_rows)
     fig, (ax,) = new_figure(size=(11, max(3.5, 1.8 + 0.45 * len(rows))))
     kind_colour = {"stated": SOURCE_PALETTE[0], "implied": SOURCE_PALETTE[1]}
     if rows.empty:
@@ -810,10 +943,25 @@ def ratios_chart(
     note = source_note(
         stated,
         extra="Implied: RU (+KP) over UA estimates of the same month, "
-        "claim ids in ratios.csv; an RU figure that already includes KP is double-counted.",
+        "claim ids in ratios.csv; an RU figure that already includes KP is double-counted."
+        + capped_note(all_rows, rows, "ratios.csv"),
     )
     add_source_note(fig, note)
     return freeze_layout(fig)
+
+
+def _cap_ratio_rows(rows: pd.DataFrame, stated: pd.DataFrame, max_rows: int | None) -> pd.DataFrame:
+    """`cap_rows` for ratio rows: implied (one per month) first, then stated by recent as-of."""
+    if len(rows) <= (MAX_CHART_ROWS if max_rows is None else max_rows):
+        return rows
+    labelled = label_points(stated, "R")
+    dates = dict(zip(labelled["label"], labelled["as_of_earliest"], strict=True))
+    ranked = rows.assign(
+        implied=rows["kind"] == "implied",
+        as_of_earliest=[dates.get(lab) for lab in rows["labels"]],
+    )
+    rank = [("implied", False), ("as_of_earliest", False), ("labels", True)]
+    return cap_rows(ranked, max_rows, rank).drop(columns=["implied", "as_of_earliest"])
 
 
 # ---------------------------------------------------------------------------- drones
@@ -834,9 +982,31 @@ def drone_counts(mentions: pd.DataFrame) -> pd.DataFrame:
     return table.astype(int)
 
 
-def drone_heatmap(mentions: pd.DataFrame, *, theatre: str = "the theatre") -> Figure:
-    """Drone mentions counted by tactic (rows) and article (columns), with counts in cells."""
-    counts = drone_counts(mentions)
+def cap_article_columns(counts: pd.DataFrame, max_articles: int | None = None) -> pd.DataFrame:
+    """`drone_counts` with at most `max_articles` (default MAX_HEATMAP_ARTICLES) article
+    columns: the articles with the most mentions (ties by id, kept in id order) and one
+    "other N articles" column summing the rest, so every mention is still counted."""
+    cap = MAX_HEATMAP_ARTICLES if max_articles is None else max_articles
+    if counts.shape[1] <= cap:
+        return counts
+    totals = counts.sum(axis=0)
+    ranked = sorted(counts.columns, key=lambda a: (-int(totals[a]), str(a)))
+    top = sorted(ranked[: cap - 1])
+    rest = [a for a in counts.columns if a not in set(top)]
+    out = counts[top].copy()
+    out[f"other {len(rest)} articles"] = counts[rest].sum(axis=1)
+    return out
+
+
+def drone_heatmap(
+    mentions: pd.DataFrame, *, theatre: str = "the theatre", max_articles: int | None = None
+) -> Figure:
+    """Drone mentions counted by tactic (rows) and article (columns), with counts in cells.
+
+    Past `max_articles` columns the least-mentioning articles are summed in one column.
+    """
+    all_counts = drone_counts(mentions)
+    counts = cap_article_columns(all_counts, max_articles)
     height = max(3.5, 1.8 + 0.42 * len(counts))
     fig, (ax,) = new_figure(size=(11, height))
     if counts.empty:
@@ -852,8 +1022,13 @@ def drone_heatmap(mentions: pd.DataFrame, *, theatre: str = "the theatre") -> Fi
         for label in ax.get_xticklabels():
             label.set_ha("right")
     ax.set_title(f"Drone mentions in {theatre} by tactic and article (count of mentions)")
-    add_source_note(fig, source_note(mentions, extra="Counts of in-scope body mentions; "
-                                     "each mention is cited in drones.csv."))  # fmt: skip
+    extra = "Counts of in-scope body mentions; each mention is cited in drones.csv."
+    if counts.shape[1] < all_counts.shape[1]:
+        extra += (
+            f" {all_counts.shape[1] - counts.shape[1] + 1} of {all_counts.shape[1]} articles "
+            "are summed in the 'other' column; drone_tactics.csv has every article."
+        )
+    add_source_note(fig, source_note(mentions, extra=extra))
     return freeze_layout(fig)
 
 
@@ -890,11 +1065,38 @@ def drone_sides_chart(mentions: pd.DataFrame, *, theatre: str = "the theatre") -
     return freeze_layout(fig)
 
 
-def drone_quantities_chart(quantities: pd.DataFrame, *, theatre: str = "the theatre") -> Figure:
-    """Numbers tied to drones (distances, counts, equipment), one panel per unit."""
+def _quantity_rows(sub: pd.DataFrame) -> pd.DataFrame:
+    """Range rows of one unit's labelled drone quantities, one per claim, in label order."""
+    return pd.DataFrame(
+        {
+            "labels": [f"{lab}  “{_short(q, 30)}”" for lab, q in
+                       zip(sub["label"], sub["quantity_text"], strict=True)],
+            "side": sub["side"],
+            "who_when": [f"{_short(t, 28)} · {_short(s, 22)}" for t, s in
+                         zip(sub["drone_terms"], sub["source_label"], strict=True)],
+            "value_low": sub["value_low"],
+            "value_best": sub["value_best"],
+            "value_high": sub["value_high"],
+            "hedge": sub["hedge"],
+            "n_articles": 1,
+            "contradiction": False,
+            "as_of_earliest": sub.get("as_of_earliest"),
+        }
+    ).reset_index(drop=True)  # fmt: skip
+
+
+def drone_quantities_chart(
+    quantities: pd.DataFrame, *, theatre: str = "the theatre", max_rows: int | None = None
+) -> Figure:
+    """Numbers tied to drones (distances, counts, equipment), one panel per unit.
+
+    Each panel draws at most `max_rows` rows (default MAX_CHART_ROWS), the most recent first.
+    """
     units = sorted(set(quantities["unit"].astype(str))) if not quantities.empty else []
     pts = label_points(quantities, "Q") if not quantities.empty else quantities
-    n_rows = [int((pts["unit"] == u).sum()) for u in units]
+    full = {u: _quantity_rows(pts.loc[pts["unit"] == u]) for u in units}
+    panels = {u: cap_rows(rows, max_rows) for u, rows in full.items()}
+    n_rows = [len(panels[u]) for u in units]
     height = max(3.5, 1.8 + 0.42 * sum(n_rows) + 0.6 * len(units))
     fig, axes = new_figure(max(1, len(units)), 1, size=(11, height),
                            height_ratios=[max(1, n) for n in n_rows] or None)  # fmt: skip
@@ -902,22 +1104,7 @@ def drone_quantities_chart(quantities: pd.DataFrame, *, theatre: str = "the thea
         _no_data(axes[0], "no numbers in sentences that mention drones")
         axes[0].set_title(f"Numbers tied to drones in {theatre}")
     for ax, unit in zip(axes, units, strict=False):
-        sub = pts.loc[pts["unit"] == unit]
-        rows = pd.DataFrame(
-            {
-                "labels": [f"{lab}  “{_short(q, 30)}”" for lab, q in
-                           zip(sub["label"], sub["quantity_text"], strict=True)],
-                "side": sub["side"],
-                "who_when": [f"{_short(t, 28)} · {_short(s, 22)}" for t, s in
-                             zip(sub["drone_terms"], sub["source_label"], strict=True)],
-                "value_low": sub["value_low"],
-                "value_best": sub["value_best"],
-                "value_high": sub["value_high"],
-                "hedge": sub["hedge"],
-                "n_articles": 1,
-                "contradiction": False,
-            }
-        ).reset_index(drop=True)  # fmt: skip
+        rows = panels[unit]
         _draw_range_rows(ax, rows, colour_of=SIDE_COLOURS)
         _pad_right(ax, rows, 1.6)
         ax.set_xlabel(unit)
@@ -928,8 +1115,14 @@ def drone_quantities_chart(quantities: pd.DataFrame, *, theatre: str = "the thea
         sides = [s for s in SIDE_COLOURS if s in set(pts["side"])]
         handles = [Patch(color=SIDE_COLOURS[s], label=SIDE_NAMES[s]) for s in sides]
         fig.legend(handles=handles + _hedge_handles(pts["hedge"]), loc="outside right upper")
-    add_source_note(fig, source_note(quantities, extra="Labels Q1… are the rows of "
-                                     "drone_quantities.csv."))  # fmt: skip
+    extra = "Labels Q1… are the rows of drone_quantities.csv."
+    hidden = sum(len(full[u]) - len(panels[u]) for u in units)
+    if hidden:
+        extra += (
+            f" {hidden} of {len(pts)} rows not drawn (each unit capped at the most recent "
+            f"{max(n_rows)}); drone_quantities.csv lists every claim with its label."
+        )
+    add_source_note(fig, source_note(quantities, extra=extra))
     return freeze_layout(fig)
 
 
