@@ -4,8 +4,8 @@ Reasons, with their weight in the ranking (a claim's priority is the sum of its 
 
 - `contradiction` (4): its consolidated estimate cannot hold together with another of the same
   stock and date (salient.consolidate);
-- `implausible` (3): a bound below zero, low above high, or a value beyond `PLAUSIBLE_MAX` for its
-  category and unit (an extraction slip: a year read as a count, a unit read wrong);
+- `implausible` (3): a bound below zero, low above high, or a value beyond the limits of
+  data/plausibility.csv for its category, unit and side (salient.plausibility) (an extraction slip: a year read as a count, a unit read wrong);
 - `outlier` (2): reported by a single article and more than `OUTLIER_FACTOR` times above or below
   the median of the other claims of its category, measure, side and unit (at least two others);
 - `unknown_side` (1): the side could not be decided;
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from salient import plausibility
 from salient.views import scoped
 
 WEIGHTS = {
@@ -31,15 +32,6 @@ WEIGHTS = {
     "undated": 1,
 }
 OUTLIER_FACTOR = 3.0
-PLAUSIBLE_MAX = {
-    ("territory", "km2"): 200_000,  # larger than any front-line area fought over in one theatre
-    ("troops", "persons"): 3_000_000,  # beyond every army involved
-    ("casualties", "persons"): 2_000_000,
-    ("drones", "drones"): 10_000_000,
-    ("distance", "km"): 5_000,
-}
-"""(category, unit) → largest value an article could plausibly state. Written here, not in data/,
-because it flags claims for a look and decides nothing about them."""
 COLUMNS = [
     "claim_id",
     "priority",
@@ -97,9 +89,13 @@ def _implausible(view: pd.DataFrame) -> pd.Series:
     low, high = view["value_low"], view["value_high"]
     values = view[["value_low", "value_best", "value_high"]]
     bad = (values < 0).any(axis=1) | (low > high)
-    limit = [PLAUSIBLE_MAX.get((c, u)) for c, u in zip(view["category"], view["unit"], strict=True)]
-    limit = pd.Series(limit, index=view.index, dtype=float)
-    return bad | values.gt(limit, axis=0).any(axis=1)
+    beyond = [
+        bool(plausibility.implausible("*", c, u, side, (lo, best, hi)))
+        for c, u, side, lo, best, hi in zip(
+            view["category"], view["unit"], view["side"], low, view["value_best"], high, strict=True
+        )
+    ]
+    return bad | pd.Series(beyond, index=view.index, dtype=bool)
 
 
 def _outlier(view: pd.DataFrame, consolidated: pd.DataFrame | None) -> pd.Series:
