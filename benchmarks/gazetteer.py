@@ -20,7 +20,7 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    from salient import gazetteer
+    from salient.extract import gazetteer
 
     gazetteer.load_gazetteer()
     gazetteer.load_theatres()

@@ -184,9 +184,9 @@ def write_shape(folder: Path, shape: str, n_bytes: int) -> Path:
 
 def time_file(path: Path) -> dict[str, float]:
     """Seconds spent on each stage of one file's extraction, and the counts found."""
-    from salient.claims import extract_article
-    from salient.corpus import articles_table, read_article
-    from salient.drones import extract_drone_mentions
+    from salient.extract.claims import extract_article
+    from salient.extract.drones import extract_drone_mentions
+    from salient.ingest.corpus import articles_table, read_article
 
     t0 = time.process_time()
     article, _ = read_article(path)

@@ -207,9 +207,9 @@ def cpu_seconds() -> float:
 
 def run_once(ws: dict[str, Path], jobs: int, notebooks: bool, force: bool = False):
     """One `salient run` (or only its extraction, with --no-notebooks); returns (seconds, result)."""
-    from salient import pipeline, runner
-    from salient.cache import ArticleCache
-    from salient.engines import LocalEngine
+    from salient.run import pipeline, runner
+    from salient.run.cache import ArticleCache
+    from salient.run.engines import LocalEngine
 
     started = time.perf_counter()
     if notebooks:
@@ -252,8 +252,8 @@ def stage_table(result, notebooks: bool) -> dict[str, float]:
 
 def consolidate_seconds(tables: Path) -> float:
     """Time of `consolidate` over the run's claims (each notebook calls it)."""
-    from salient import pipeline
-    from salient.consolidate import consolidate
+    from salient.analysis.consolidate import consolidate
+    from salient.run import pipeline
 
     claims = pipeline.read_tables(tables).claims
     started = time.perf_counter()
@@ -263,9 +263,9 @@ def consolidate_seconds(tables: Path) -> float:
 
 def quantulum_ratio(corpus: Path, sample: int) -> str:
     """quantulum3 parser.parse vs salient's per-article extraction on the same article texts."""
-    from salient.claims import extract_article
-    from salient.corpus import load_corpus
-    from salient.drones import extract_drone_mentions
+    from salient.extract.claims import extract_article
+    from salient.extract.drones import extract_drone_mentions
+    from salient.ingest.corpus import load_corpus
 
     files = sorted(p for p in corpus.iterdir() if p.suffix == ".txt")[:sample]
     scratch = Path(tempfile.mkdtemp(prefix="salient-sample-"))
@@ -310,7 +310,7 @@ def main() -> None:
     parser.add_argument("--no-notebooks", action="store_true", help="extraction only")
     args = parser.parse_args()
 
-    from salient.engines import default_jobs
+    from salient.run.engines import default_jobs
 
     logging.getLogger("salient").setLevel(logging.ERROR)  # "decoded as cp1252" x thousands
     jobs = args.jobs or default_jobs()

@@ -13,10 +13,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from salient.claims import extract_article
-from salient.corpus import load_corpus
-from salient.drones import extract_drone_mentions
-from salient.pipeline import extract_corpus
+from salient.extract.claims import extract_article
+from salient.extract.drones import extract_drone_mentions
+from salient.ingest.corpus import load_corpus
+from salient.run.pipeline import extract_corpus
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

@@ -4,7 +4,7 @@ Usage:
     python evaluation/score.py CORPUS_DIR GOLD_CSV [--claims CLAIMS_CSV] [--theatre Kursk] [--json]
         [--ignore-measure]
 
-Without --claims the corpus is extracted with `salient.pipeline.extract_corpus`. The report goes to
+Without --claims the corpus is extracted with `salient.run.pipeline.extract_corpus`. The report goes to
 stdout; the exit status is 0 whatever the scores (this is a measurement, not a gate).
 
 Rules (the "Suggested scoring" of the devset README; see evaluation/README.md):
@@ -386,9 +386,7 @@ def _leaks(gold: pd.DataFrame, pred: pd.DataFrame) -> pd.DataFrame:
             kind_ok = g["category"] == "other" or (
                 p["category"] == g["category"] and family(p["unit"]) == family(g["unit"])
             )
-            readable = any(
-                w["article_id"] == p["article_id"] and compatible(w, p) for w in wanted
-            )
+            readable = any(w["article_id"] == p["article_id"] and compatible(w, p) for w in wanted)
             if kind_ok and not readable:
                 rows.append(_pair_row(i, g, p))
     return pd.DataFrame(rows, columns=_PAIR_COLUMNS)
@@ -631,7 +629,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
 def _predicted_claims(args: argparse.Namespace) -> pd.DataFrame:
     if args.claims:
         return pd.read_csv(args.claims)
-    from salient.pipeline import extract_corpus
+    from salient.run.pipeline import extract_corpus
 
     kwargs = {"theatre": args.theatre} if args.theatre else {}
     return extract_corpus(args.corpus, **kwargs).claims

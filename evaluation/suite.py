@@ -73,7 +73,7 @@ def write_manifest(texts: Path, sources: Path) -> None:
 
 def score_set(ev: EvalSet) -> ScoreReport:
     """Extract the set's corpus in its theatre and score it against its gold (texts present only)."""
-    from salient.pipeline import extract_corpus
+    from salient.run.pipeline import extract_corpus
 
     gold = read_gold(ev.gold)
     if ev.sources is not None:

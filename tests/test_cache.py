@@ -1,4 +1,4 @@
-"""salient.cache and the pipeline's use of it: what is reused, what is parsed again, and why.
+"""salient.run.cache and the pipeline's use of it: what is reused, what is parsed again, and why.
 
 The corpus is a copy of three seed articles plus one undated article written for these tests;
 every test extracts for real (about a second).
@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from salient import cache as cache_module
-from salient import pipeline
-from salient.cache import ArticleCache, Entry, decode, encode, library_fingerprint
-from salient.engines import LocalEngine
+from salient.run import cache as cache_module
+from salient.run import pipeline
+from salient.run.cache import ArticleCache, Entry, decode, encode, library_fingerprint
+from salient.run.engines import LocalEngine
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 SEED_FILES = ("000_6cef81237ad4168d.txt", "001_a3a7f08c8399e12d.txt", "002_167d472fdcc50300.txt")

@@ -5,10 +5,10 @@ sides, equipment phrases, inventory lines, restated conversions).
 """
 
 import pytest
-from salient.claims import extract_article
+from salient.extract.claims import extract_article
+from salient.extract.numbers import find_numbers
+from salient.ingest.sections import split_sections
 from salient.model import Article, PublishedDate
-from salient.numbers import find_numbers
-from salient.sections import split_sections
 
 PUBLISHED = PublishedDate("2025-03-10", "manifest", "day", "2025-03-10", "2025-03-10")
 
@@ -170,7 +170,7 @@ def test_the_numbers_own_clause_decides_its_place():
 
 
 def test_an_impossible_area_is_flagged_and_kept_out_of_the_views():
-    from salient.views import territory
+    from salient.analysis.views import territory
 
     claims = claims_of("Ukraine holds some 45,000 square kilometres near Sudzha, he claimed.")
     (flag,) = claims.plausibility.tolist()
@@ -194,7 +194,7 @@ def test_every_sentence_of_a_quotation_takes_its_closing_source():
 
 
 def test_a_reporting_clause_split_off_by_a_line_break_still_attributes():
-    from salient.context import quote_sources
+    from salient.extract.context import quote_sources
 
     sources = quote_sources(["Ukraine lost 900 soldiers near Sudzha", ", the ministry added."])
     assert sources == {0: "ministry"}

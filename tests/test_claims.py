@@ -3,9 +3,9 @@
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from salient.claims import extract_article
+from salient.extract.claims import extract_article
+from salient.ingest.sections import split_sections
 from salient.model import Article, PublishedDate
-from salient.sections import split_sections
 
 PUBLISHED = PublishedDate(
     "2025-02-12", "manifest", "day", "2025-02-12", "2025-02-12"

@@ -12,7 +12,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-from salient import cli, pipeline, runner
+from salient import cli
+from salient.run import pipeline, runner
 
 
 def fake_extraction(statuses: list[str], n_claims: int) -> pipeline.Extraction:
@@ -105,7 +106,7 @@ def test_extract_missing_corpus_exits_2(tmp_path, capsys):
 
 
 def test_extract_reports_corpus_errors_as_exit_2(monkeypatch, small_corpus, tmp_path, capsys):
-    from salient.corpus import CorpusError
+    from salient.ingest.corpus import CorpusError
 
     def unreadable(corpus, *, theatre):
         raise CorpusError(f"cannot list {corpus}: permission denied")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from factories import frame, make_claim
-from salient.consolidate import (
+from salient.analysis.consolidate import (
     CONSOLIDATED,
     consolidate,
     group_id,

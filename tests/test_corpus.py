@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import salient.corpus
+import salient.ingest.corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from salient.corpus import CorpusError, articles_table, load_corpus, read_article
+from salient.ingest.corpus import CorpusError, articles_table, load_corpus, read_article
 from salient.schemas import ARTICLES, INGEST
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -44,7 +44,7 @@ def only_article(corpus):
 
 
 def test_docstring_examples_hold():
-    assert doctest.testmod(salient.corpus).failed == 0
+    assert doctest.testmod(salient.ingest.corpus).failed == 0
 
 
 # --- the readable fixture corpus -------------------------------------------------------------

@@ -3,16 +3,10 @@
 import doctest
 
 import pytest
-from salient import (
-    casefold,
-    casualties,
-    gazetteer,
-    interactive,
-    numbers,
-    plausibility,
-    report,
-    review,
-)
+from salient import casefold
+from salient.analysis import review
+from salient.extract import casualties, gazetteer, numbers, plausibility
+from salient.output import interactive, report
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
 """Drone mentions by tactic, side and span, in our own sentences."""
 
-from salient.drones import extract_drone_mentions, taxonomy
+from salient.extract.drones import extract_drone_mentions, taxonomy
+from salient.ingest.sections import split_sections
 from salient.model import Article
-from salient.sections import split_sections
 
 
 def mentions(body: str):

@@ -10,8 +10,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from salient import cli, pipeline
-from salient.engines import DaskEngine, LocalEngine, make_engine
+from salient import cli
+from salient.run import pipeline
+from salient.run.engines import DaskEngine, LocalEngine, make_engine
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 

@@ -31,9 +31,11 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from salient import cli, fetch, fetch_http, runner
-from salient.corpus import load_corpus
-from salient.fetch_http import FetchOptions
+from salient import cli
+from salient.ingest import fetch, fetch_http
+from salient.ingest.corpus import load_corpus
+from salient.ingest.fetch_http import FetchOptions
+from salient.run import runner
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_BYTES = 50_000

@@ -1,12 +1,19 @@
-"""salient.gazetteer: place names from GeoNames plus data files, and theatres as data."""
+"""salient.extract.gazetteer: place names from GeoNames plus data files, and theatres as data."""
 
 from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from salient import gazetteer
-from salient.gazetteer import Place, PlaceMention, find_places, in_theatre, region_of, theatre_spec
+from salient.extract import gazetteer
+from salient.extract.gazetteer import (
+    Place,
+    PlaceMention,
+    find_places,
+    in_theatre,
+    region_of,
+    theatre_spec,
+)
 
 POKROVSK = theatre_spec("Pokrovsk")
 KURSK = theatre_spec("Kursk")

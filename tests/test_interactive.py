@@ -12,7 +12,9 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
-from salient import interactive, pipeline, report, review, runner, views
+from salient.analysis import review, views
+from salient.output import interactive, report
+from salient.run import pipeline, runner
 
 from tests.factories import frame, make_claim
 

@@ -3,7 +3,7 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from salient.numbers import find_numbers
+from salient.extract.numbers import find_numbers
 
 
 @pytest.mark.parametrize(

@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from salient import budget, pipeline, runner
-from salient.cache import ArticleCache
-from salient.claims import extract_article
-from salient.corpus import read_article
-from salient.engines import LocalEngine
+from salient.extract.claims import extract_article
+from salient.ingest.corpus import read_article
+from salient.ingest.sections import split_sections
+from salient.ingest.sentences import MAX_SENTENCE_CHARS, split_sentences
 from salient.model import Article
-from salient.sections import split_sections
-from salient.sentences import MAX_SENTENCE_CHARS, split_sentences
+from salient.run import budget, pipeline, runner
+from salient.run.cache import ArticleCache
+from salient.run.engines import LocalEngine
 
 from benchmarks.pathological import SHAPES, write_shape
 

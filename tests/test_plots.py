@@ -14,8 +14,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 from factories import frame, make_claim, validated
-from salient import plots, summary, views
-from salient.consolidate import consolidate
+from salient.analysis import summary, views
+from salient.analysis.consolidate import consolidate
+from salient.output import plots
 from salient.schemas import DRONE_MENTIONS
 
 matplotlib.use("Agg")

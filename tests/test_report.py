@@ -1,4 +1,4 @@
-"""salient.report: one self-contained, deterministic HTML report from executed notebooks.
+"""salient.output.report: one self-contained, deterministic HTML report from executed notebooks.
 
 The notebooks here are built in memory with outputs already in place (as papermill leaves them),
 so no kernel is needed. The browser test opens the report in headless Chromium with a small probe
@@ -21,7 +21,7 @@ import nbformat
 import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-from salient.report import anchor_slug, ingest_summary, render_report
+from salient.output.report import anchor_slug, ingest_summary, render_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 HIDDEN_SOURCE = "SOURCE_THAT_MUST_NOT_SHOW = 1"

@@ -1,4 +1,4 @@
-"""salient.review: reviews.csv applied after extraction; orphans, malformed files, library calls."""
+"""salient.analysis.review: reviews.csv applied after extraction; orphans, malformed files, library calls."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from salient import review
-from salient.consolidate import consolidate
-from salient.pipeline import extract_corpus, write_tables
+from salient.analysis import review
+from salient.analysis.consolidate import consolidate
+from salient.analysis.views import build_views, territory, troops
+from salient.run.pipeline import extract_corpus, write_tables
 from salient.schemas import DRONE_MENTIONS
-from salient.views import build_views, territory, troops
 
 from tests.factories import frame, make_claim, validated
 
@@ -357,7 +357,7 @@ def test_views_of_claims_without_review_columns_say_unreviewed():
 
 
 def test_the_run_log_lists_orphaned_and_malformed_reviews(corpus, tmp_path, caplog):
-    from salient import runner
+    from salient.run import runner
 
     write_reviews(
         corpus,
@@ -367,9 +367,9 @@ def test_the_run_log_lists_orphaned_and_malformed_reviews(corpus, tmp_path, capl
     )
     tables = tmp_path / "tables"
     write_tables(extract_corpus(corpus), tables)
-    with caplog.at_level("WARNING", logger="salient.runner"):
+    with caplog.at_level("WARNING", logger="salient.run.runner"):
         assert runner.log_review_problems(tables) == 2
-    assert [r.getMessage() for r in caplog.records if r.name == "salient.runner"] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "salient.run.runner"] == [
         "review not applied: reviews.csv line 3: orphan review of gone@1-2: no such claim in "
         "this corpus (unknown id, or the article has gone); not applied",
         "review not applied: reviews.csv line 4: action 'maybe' is not one of reject, correct, "

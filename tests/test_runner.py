@@ -1,4 +1,4 @@
-"""salient.runner: executing notebooks with papermill, atomic publishing, fingerprints, exit codes.
+"""salient.run.runner: executing notebooks with papermill, atomic publishing, fingerprints, exit codes.
 
 Kernels cost ~1-3 s each, so notebook executions are few: one shared successful run (two
 notebooks), one --force rerun, one run that fails half-way. Everything else is validation, which
@@ -19,7 +19,8 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from salient import cli, runner
+from salient import cli
+from salient.run import runner
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -334,7 +335,7 @@ def test_good_extra_parameter_is_typed_and_passed(table_ws):
 def test_a_run_extracts_once_and_its_notebooks_read_the_tables(
     tmp_path, make_notebooks, make_corpus
 ):
-    from salient.cache import ArticleCache
+    from salient.run.cache import ArticleCache
 
     corpus = make_corpus(tmp_path / "corpus")
     kwargs = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from salient.corpus import load_corpus
+from salient.ingest.corpus import load_corpus
 
 from benchmarks.scale import generate_corpus
 

@@ -5,12 +5,12 @@ import itertools
 from pathlib import Path
 
 import pytest
-import salient.sections
-import salient.sentences
+import salient.ingest.sections
+import salient.ingest.sentences
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from salient.ingest.sections import load_markers, match_marker, split_sections
 from salient.model import SECTION_LABELS, Section
-from salient.sections import load_markers, match_marker, split_sections
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus_boilerplate"
 SEEDS = Path(__file__).parents[1] / "seeds"
@@ -40,7 +40,7 @@ def body_end(text: str, **kwargs) -> int:
 
 
 def test_docstring_examples_hold():
-    for module in (salient.sections, salient.sentences):
+    for module in (salient.ingest.sections, salient.ingest.sentences):
         assert doctest.testmod(module).failed == 0
 
 

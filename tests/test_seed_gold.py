@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from salient.pipeline import extract_corpus
+from salient.run.pipeline import extract_corpus
 
 from evaluation.score import read_gold, score
 

@@ -2,7 +2,7 @@
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from salient.sentences import split_sentences
+from salient.ingest.sentences import split_sentences
 
 
 def texts(text: str) -> list[str]:

@@ -9,7 +9,8 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from salient import pipeline, storage
+from salient.output import storage
+from salient.run import pipeline
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from salient import summary, views
+from salient.analysis import summary, views
 
 from tests.factories import frame, make_claim
 

@@ -1,10 +1,10 @@
-"""salient.triage: the claims that most need a look, highest priority first."""
+"""salient.analysis.triage: the claims that most need a look, highest priority first."""
 
 from __future__ import annotations
 
-from salient import triage
-from salient.consolidate import consolidate
-from salient.views import with_review_columns
+from salient.analysis import triage
+from salient.analysis.consolidate import consolidate
+from salient.analysis.views import with_review_columns
 
 from tests.factories import frame, make_claim
 

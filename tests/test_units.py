@@ -2,7 +2,7 @@
 
 import pint
 import pytest
-from salient.units import noun_after, unit_after, unit_spellings
+from salient.extract.units import noun_after, unit_after, unit_spellings
 
 UREG = pint.UnitRegistry()
 CANONICAL = {"km2": "km**2", "km": "km"}

@@ -7,8 +7,7 @@ import math
 import pandas as pd
 import pytest
 from factories import frame, make_claim, validated
-from salient.schemas import DRONE_MENTIONS
-from salient.views import (
+from salient.analysis.views import (
     VIEWS,
     build_views,
     casualties,
@@ -23,6 +22,7 @@ from salient.views import (
     territory_other,
     troops,
 )
+from salient.schemas import DRONE_MENTIONS
 
 AREA = {"category": "territory", "measure": "held", "side": "UA", "unit": "km2"}
 MONTH = {"precision": "month", "earliest": "2024-11-01", "latest": "2024-11-30"}

@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from salient import runner
-from salient.budget import BUDGET_ENV, DEFAULT_ARTICLE_BUDGET_S
-from salient.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
-from salient.cache import ENV_VAR as ENV_CACHE_DIR
+from salient.run import runner
+from salient.run.budget import BUDGET_ENV, DEFAULT_ARTICLE_BUDGET_S
+from salient.run.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
+from salient.run.cache import ENV_VAR as ENV_CACHE_DIR
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -170,9 +170,9 @@ def _positive_int(text: str) -> int:
 
 def extract_command(args: argparse.Namespace) -> int:
     """`salient extract`: corpus → tables, with a one-line summary."""
-    from salient import engines, pipeline
-    from salient.cache import ArticleCache
-    from salient.corpus import CorpusError
+    from salient.ingest.corpus import CorpusError
+    from salient.run import engines, pipeline
+    from salient.run.cache import ArticleCache
 
     try:
         theatre = runner.check_theatre(args.theatre)
@@ -227,7 +227,7 @@ def _cache_summary(stats: Any) -> str:
 
 def cache_clear_command(args: argparse.Namespace) -> int:
     """`salient cache clear`: delete the cache folder (only if it is a Salient cache)."""
-    from salient.cache import ArticleCache
+    from salient.run.cache import ArticleCache
 
     cache = ArticleCache(args.cache_dir)
     if not cache.folder.exists():
@@ -255,7 +255,7 @@ def _skip_reasons(ingest: Any, limit: int = 5) -> str:
 
 def run_command(args: argparse.Namespace) -> int:
     """`salient run`: extract once, execute the notebooks and publish their outputs atomically."""
-    from salient.cache import ArticleCache
+    from salient.run.cache import ArticleCache
 
     try:
         extras = {key: runner.parse_value(value) for key, value in args.parameter}
@@ -291,8 +291,8 @@ def run_command(args: argparse.Namespace) -> int:
 
 def fetch_command(args: argparse.Namespace) -> int:
     """`salient fetch`: feeds and URLs → new HTML files and manifest rows, then a summary."""
-    from salient import fetch
-    from salient.fetch_http import FetchOptions
+    from salient.ingest import fetch
+    from salient.ingest.fetch_http import FetchOptions
 
     options = FetchOptions(
         host_delay_s=args.delay, timeout_s=args.timeout, allow_private=args.allow_private

@@ -177,7 +177,7 @@ REVIEW_COLUMNS = {
 }
 
 REVIEWED_CLAIMS = CLAIMS.add_columns(REVIEW_COLUMNS)
-"""claims.csv as written: the extracted claims with the analysts' reviews applied (salient.review)."""
+"""claims.csv as written: the extracted claims with the analysts' reviews applied (salient.analysis.review)."""
 
 REVIEWS = pa.DataFrameSchema(
     {
@@ -213,7 +213,7 @@ REVIEWS = pa.DataFrameSchema(
     strict=False,
     ordered=False,
 )
-"""reviews.csv in the corpus folder, as analysts (or salient.review.reject/correct/confirm) write
+"""reviews.csv in the corpus folder, as analysts (or salient.analysis.review.reject/correct/confirm) write
 it. Only claim_id and action are required; empty cells keep the extracted values."""
 
 REVIEW_LOG = pa.DataFrameSchema(

@@ -44,10 +44,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from salient.corpus import REVIEWS_NAME, parse_iso_date
+from salient.analysis.views import with_review_columns
+from salient.ingest.corpus import REVIEWS_NAME, parse_iso_date
 from salient.model import CATEGORIES, HEDGES, MEASURES, SIDES
 from salient.schemas import REVIEW_EFFECTS, REVIEW_LOG, REVIEWED_CLAIMS, REVIEWS
-from salient.views import with_review_columns
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The extraction pipeline: a corpus folder → ingest, articles, claims, drone mentions and views.
 
-Per-article work (`salient.claims.extract_article`) is pure; everything cross-article (consolidation,
+Per-article work (`salient.extract.claims.extract_article`) is pure; everything cross-article (consolidation,
 views) runs after it, here.
 """
 
@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from salient import storage, syntax
-from salient.budget import article_budget, overrun_reason, within_budget
-from salient.cache import ArticleCache, CacheStats, Entry, Extracted, entry_key, library_fingerprint
-from salient.claims import extract_article
-from salient.corpus import (
+from salient.analysis.review import apply_reviews, review_effects
+from salient.analysis.views import build_views
+from salient.extract import syntax
+from salient.extract.claims import extract_article
+from salient.extract.drones import extract_drone_mentions
+from salient.ingest.corpus import (
     REVIEWS_NAME,
     ManifestEntry,
     article_from_bytes,
@@ -35,12 +36,19 @@ from salient.corpus import (
     screen_file,
     skipped_row,
 )
-from salient.drones import extract_drone_mentions
-from salient.engines import Engine, LocalEngine
 from salient.model import Article, PublishedDate
-from salient.review import apply_reviews, review_effects
+from salient.output import storage
+from salient.run.budget import article_budget, overrun_reason, within_budget
+from salient.run.cache import (
+    ArticleCache,
+    CacheStats,
+    Entry,
+    Extracted,
+    entry_key,
+    library_fingerprint,
+)
+from salient.run.engines import Engine, LocalEngine
 from salient.schemas import ARTICLES, CLAIMS, DRONE_MENTIONS, REVIEW_EFFECTS, REVIEW_LOG
-from salient.views import build_views
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +98,7 @@ def extract_corpus(
     """Read a corpus folder and extract every table. Raises CorpusError for a missing folder.
 
     With a `cache`, files whose entry is current are not read or extracted again (see
-    `salient.cache`). Per-article work runs on `engine` (default: `jobs` local processes, all
+    `salient.run.cache`). Per-article work runs on `engine` (default: `jobs` local processes, all
     cores when None); the tables do not depend on either. Reading an article, and extracting
     from it, each get `article_budget_s` seconds (see `extract_plan`).
     """
@@ -171,7 +179,7 @@ def extract_plan(
     used up: its per-article results are released once they are in the tables).
 
     Reading an article, and extracting from it, each get `article_budget_s` seconds of wall
-    time (default: $SALIENT_ARTICLE_BUDGET_S or salient.budget.DEFAULT_ARTICLE_BUDGET_S; 0: no
+    time (default: $SALIENT_ARTICLE_BUDGET_S or salient.run.budget.DEFAULT_ARTICLE_BUDGET_S; 0: no
     limit). An article that runs out of time is left out and its ingest row says so ("skipped",
     "extraction exceeded N s"); the cache keeps that outcome, so the next run does not spend the
     budget on it again until the file or the code changes. The rest of the corpus is unaffected.
@@ -378,7 +386,7 @@ def _assemble(
     clock: _Stopwatch,
 ) -> Extraction:
     """The corpus tables from the per-article results, in file order, with the analysts' reviews
-    (`reviews.csv` in the folder, see salient.review) applied to the claims before the views are
+    (`reviews.csv` in the folder, see salient.analysis.review) applied to the claims before the views are
     built; `review_effects` says how they changed the views."""
     done = [extracted for slot in slots if (extracted := slot.extracted()) is not None]
     extracted = _frame([row for e in done for row in e.claims], CLAIMS)
@@ -503,7 +511,7 @@ def read_tables(folder: str | Path) -> Extraction:
 
 def build_views_names() -> list[str]:
     """The view tables in the order `build_views` makes them."""
-    from salient.views import VIEWS
+    from salient.analysis.views import VIEWS
 
     return list(VIEWS)
 

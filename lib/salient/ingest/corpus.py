@@ -10,7 +10,7 @@ What it does, in reading order:
 - takes HTML bodies, titles and meta dates from trafilatura (navigation, asides and footers left
   out); a ``.txt`` file holding HTML goes the same way, with a warning;
 - merges the optional ``manifest.csv`` (``file,published,outlet,url,title``);
-- labels sections (`salient.sections`) and dates each article: manifest, then HTML meta, then
+- labels sections (`salient.ingest.sections`) and dates each article: manifest, then HTML meta, then
   the body text (`salient.dates.infer_publication_date`, boilerplate excluded).
 """
 
@@ -29,15 +29,17 @@ import pandas as pd
 import pandera.pandas as pa
 
 from salient.dates import infer_publication_date
+from salient.ingest.sections import split_sections
+from salient.ingest.sentences import split_sentences
 from salient.model import Article, PublishedDate, Section
 from salient.schemas import ARTICLES, INGEST
-from salient.sections import split_sections
-from salient.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.csv"
-REVIEWS_NAME = "reviews.csv"  # the analysts' review record (salient.review), not an article
+REVIEWS_NAME = (
+    "reviews.csv"  # the analysts' review record (salient.analysis.review), not an article
+)
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 BINARY_SAMPLE_BYTES = 65_536
 BINARY_CONTROL_SHARE = 0.10  # above this share of control bytes a file is not text

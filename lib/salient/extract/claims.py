@@ -13,12 +13,12 @@ from functools import lru_cache
 
 import pandas as pd
 
-from salient import casualties, context, plausibility, scope, syntax, units
 from salient.dates import DateMention, find_dates
+from salient.extract import casualties, context, plausibility, scope, syntax, units
+from salient.extract.numbers import Number, find_numbers
+from salient.ingest.sentences import split_sentences
 from salient.model import Article, Sentence
-from salient.numbers import Number, find_numbers
 from salient.schemas import CLAIMS
-from salient.sentences import split_sentences
 
 _CASUALTY = re.compile(
     r"\b(?:killed|wounded|casualt\w*|loss(?:es)?|lost|dead|died|injured|bodies|deaths?)\b", re.I

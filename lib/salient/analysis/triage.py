@@ -3,9 +3,9 @@
 Reasons, with their weight in the ranking (a claim's priority is the sum of its reasons'):
 
 - `contradiction` (4): its consolidated estimate cannot hold together with another of the same
-  stock and date (salient.consolidate);
+  stock and date (salient.analysis.consolidate);
 - `implausible` (3): a bound below zero, low above high, or a value beyond the limits of
-  data/plausibility.csv for its category, unit and side (salient.plausibility) (an extraction slip: a year read as a count, a unit read wrong);
+  data/plausibility.csv for its category, unit and side (salient.extract.plausibility) (an extraction slip: a year read as a count, a unit read wrong);
 - `outlier` (2): reported by a single article and more than `OUTLIER_FACTOR` times above or below
   the median of the other claims of its category, measure, side and unit (at least two others);
 - `unknown_side` (1): the side could not be decided;
@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from salient import plausibility
-from salient.views import scoped
+from salient.analysis.views import scoped
+from salient.extract import plausibility
 
 WEIGHTS = {
     "contradiction": 4,

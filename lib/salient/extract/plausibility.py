@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from salient import gazetteer
+from salient.extract import gazetteer
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """The analysis frames the notebooks plot, each derived from the claims (and drone mentions) frame.
 
 Every claim view keeps only in-scope body claims (`in_scope & section == "body"`) that were not
-rejected in review, keeps all claims columns (with the review columns of salient.review, added
+rejected in review, keeps all claims columns (with the review columns of salient.analysis.review, added
 as "unreviewed" when the claims have none), sorts by as_of_earliest, article_id, char_start (missing dates last) and adds:
 
 - `date_mid`: middle day of `as_of_earliest..as_of_latest` (ISO); empty without a date.

@@ -13,7 +13,7 @@ made of everything those depend on:
   versions of the libraries extraction calls, and the Python version.
 
 The extraction also depends on the article's publication date as passed in, which
-`salient.pipeline.date_from_corpus` can set from the rest of the corpus; an entry's extraction is
+`salient.run.pipeline.date_from_corpus` can set from the rest of the corpus; an entry's extraction is
 used only when it was made for the same `PublishedDate` (otherwise that article is re-extracted).
 
 Entries are a header (magic, format version, payload length, sha256 of the payload) and a
@@ -45,7 +45,7 @@ from salient.model import Article, PublishedDate
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: modules moved into layer subpackages (pickled class paths changed)
 DEFAULT_DIR = ".salient-cache"
 ENV_VAR = "SALIENT_CACHE_DIR"
 MAGIC = b"SALIENT\x00"
@@ -53,7 +53,7 @@ PACKAGE_DIR = Path(salient.__file__).parent
 _HEADER = struct.Struct(">8sIQ32s")  # magic, format version, payload length, sha256(payload)
 # Libraries whose version can change what extraction returns, read from the installed
 # distributions' metadata (cheap: loading the parser model just to ask its version costs a
-# second). The parser and its model package (`salient.syntax`) are here; a parser or model
+# second). The parser and its model package (`salient.extract.syntax`) are here; a parser or model
 # added later goes here too. Absent ones hash as absent.
 FINGERPRINTED_DISTRIBUTIONS = (
     "pandas",
@@ -139,7 +139,7 @@ def library_fingerprint(package: Path = PACKAGE_DIR) -> str:
     editing or adding a lexicon re-parses everything. Computed once per process (a few ms), as
     the package does not change while a run is going.
     """
-    from salient.runner import tree_files  # shared with the run fingerprint
+    from salient.run.runner import tree_files  # shared with the run fingerprint
 
     digest = hashlib.sha256(f"salient-cache-v{FORMAT_VERSION}\n".encode())
     for name, path in tree_files(package):

@@ -4,7 +4,7 @@ In order, `fetch_corpus`:
 1. reads the existing `manifest.csv` (every row and column kept as it is) to know which URLs and
    contents the corpus already has;
 2. reads each RSS/Atom feed (feedparser) for its entries' link, title, published date and outlet;
-3. downloads each new URL through `salient.fetch_http.PoliteClient` (robots.txt, per-host rate,
+3. downloads each new URL through `salient.ingest.fetch_http.PoliteClient` (robots.txt, per-host rate,
    timeouts, bounded retries, size limit, http(s) and public addresses only);
 4. saves each new HTML page as ``<slug>_<hash>.html`` (slug of the title, hash of the URL) in
    UTF-8, then rewrites the manifest atomically with its row added, so that at any moment (a
@@ -15,7 +15,7 @@ and the URL after redirects count too) and by a hash of the article text as traf
 it, so the same story under two URLs is saved once. A second fetch of the same feeds adds
 nothing and leaves the manifest untouched, so `salient run` then finds its outputs up to date.
 
-The body is not kept as extracted text here: `salient.corpus.load_corpus` reads the saved HTML.
+The body is not kept as extracted text here: `salient.ingest.corpus.load_corpus` reads the saved HTML.
 One URL failing (HTTP error, timeout, not HTML, too large, ...) is reported and skipped.
 """
 
@@ -40,8 +40,8 @@ from typing import Any, TextIO
 from urllib.parse import urldefrag, urlsplit
 
 from salient import logs
-from salient.corpus import MANIFEST_NAME
-from salient.fetch_http import FetchFailed, FetchOptions, PoliteClient, Response, describe
+from salient.ingest.corpus import MANIFEST_NAME
+from salient.ingest.fetch_http import FetchFailed, FetchOptions, PoliteClient, Response, describe
 
 log = logging.getLogger(__name__)
 
@@ -290,7 +290,7 @@ def read_page(response: Response) -> Page:
 def to_utf8(content: bytes, content_type: str) -> bytes:
     """The page re-encoded as UTF-8 when the server or the page declares another charset.
 
-    `salient.corpus` decodes files as UTF-8, then cp1252: a windows-1251 or KOI8-U page saved as
+    `salient.ingest.corpus` decodes files as UTF-8, then cp1252: a windows-1251 or KOI8-U page saved as
     it came would be read as mojibake. Undeclared or undecodable pages are kept as they are.
     """
     match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type, re.I)
@@ -538,7 +538,7 @@ def exit_code(summary: FetchSummary) -> int:
 
 def log_to(path: Path) -> contextlib.AbstractContextManager[None]:
     """Append this module's and the HTTP client's log records to `path` (folder created)."""
-    return logs.log_to(path, log.name, "salient.fetch_http")
+    return logs.log_to(path, log.name, "salient.ingest.fetch_http")
 
 
 @contextlib.contextmanager

@@ -1,6 +1,6 @@
 """Whether a count of persons is a casualty figure, of which kind, and whose.
 
-Decided on the parse (`salient.syntax.NumberFrame`) with the cue words of
+Decided on the parse (`salient.extract.syntax.NumberFrame`) with the cue words of
 data/casualty_cues.csv: the counted noun ("casualties", "prisoners"), participles on it ("soldiers
 killed and wounded"), the governing verb and the number's role for it ("killed 900 soldiers": the
 object is the victim; "900 soldiers died": the subject is), or a subject that names losses
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from salient.syntax import NumberFrame
+from salient.extract.syntax import NumberFrame
 
 # The number's role for the verb that makes it a casualty count, by the cue's `victim` column:
 # "object" verbs inflict (killed 900 soldiers; 900 soldiers were killed), "subject" verbs befall
@@ -58,7 +58,7 @@ def _cue_table() -> tuple[dict[str, Cue], dict[str, Cue], frozenset[str]]:
 def casualty_kind(frame: NumberFrame) -> str:
     """The kind of casualty a count of persons is, or "" when it is not one.
 
-    >>> from salient.syntax import parse, frame_for
+    >>> from salient.extract.syntax import parse, frame_for
     >>> doc = parse(["Some 40 soldiers were captured near the river."])[0]
     >>> casualty_kind(frame_for(doc, 5, 7))
     'captured'

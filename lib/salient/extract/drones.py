@@ -13,11 +13,11 @@ from importlib import resources
 
 import pandas as pd
 
-from salient import context
 from salient.casefold import fold_case
+from salient.extract import context
+from salient.ingest.sentences import split_sentences
 from salient.model import Article
 from salient.schemas import DRONE_MENTIONS
-from salient.sentences import split_sentences
 
 
 @cache

@@ -101,7 +101,7 @@ class DaskEngine(_Closing):
 
     def check_workers(self) -> None:
         """Raise RuntimeError when a worker runs a different salient than this client."""
-        from salient.cache import library_fingerprint
+        from salient.run.cache import library_fingerprint
 
         mine = library_fingerprint()
         theirs = self.client.run(library_fingerprint)

@@ -1,6 +1,6 @@
 """A polite, bounded HTTP GET for `salient fetch` (httpx underneath).
 
-`PoliteClient.get` is the only way `salient.fetch` touches the network. For every request it:
+`PoliteClient.get` is the only way `salient.ingest.fetch` touches the network. For every request it:
 - accepts only http(s) URLs and, unless `allow_private`, only hosts whose every address is
   public (no loopback, private, link-local or reserved ranges), checked again at each redirect;
 - follows at most `max_redirects` redirects itself (a loop is named as such);
@@ -238,7 +238,7 @@ def check_url(url: str, *, allow_private: bool = False) -> None:
     >>> check_url("file:///etc/passwd")
     Traceback (most recent call last):
     ...
-    salient.fetch_http.FetchFailed: not an http(s) URL: file:///etc/passwd
+    salient.ingest.fetch_http.FetchFailed: not an http(s) URL: file:///etc/passwd
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:

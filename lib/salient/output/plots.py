@@ -1,6 +1,6 @@
 """One chart style and deterministic writers for every Salient figure.
 
-Charts take the frames of `salient.views` (and `salient.consolidate`) and return a matplotlib
+Charts take the frames of `salient.analysis.views` (and `salient.analysis.consolidate`) and return a matplotlib
 Figure; they never parse text. Every plotted claim carries a short label (T1, P3, ...) that is
 also the first column of the table built by `plotted_table`, so an analyst can go from a point
 to its sentence in one step. Rows are sorted before plotting, so a rerun draws the same picture.

@@ -30,13 +30,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 import salient
-from salient import gazetteer, logs
-from salient.budget import BUDGET_ENV, DEFAULT_ARTICLE_BUDGET_S, article_budget
+from salient import logs
+from salient.extract import gazetteer
+from salient.run.budget import BUDGET_ENV, DEFAULT_ARTICLE_BUDGET_S, article_budget
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from salient.cache import ArticleCache
+    from salient.run.cache import ArticleCache
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ def run_notebooks(
 
     The corpus is extracted once, through `cache` on `jobs` processes, into `<build>/tables`;
     notebooks that declare `tables_dir` read those tables instead of extracting again. Each
-    article gets `article_budget_s` seconds (salient.budget; None: the default); notebooks that
+    article gets `article_budget_s` seconds (salient.run.budget; None: the default); notebooks that
     extract themselves get the same budget through the environment.
     """
     try:
@@ -469,9 +470,9 @@ def extract_tables(
 
     A corpus with no readable article is refused (UsageError), before any kernel starts.
     """
-    from salient import pipeline
-    from salient.corpus import CorpusError
-    from salient.engines import LocalEngine
+    from salient.ingest.corpus import CorpusError
+    from salient.run import pipeline
+    from salient.run.engines import LocalEngine
 
     _say(progress, f"extract {corpus.name} …", end=" ")
     started = time.perf_counter()
@@ -505,8 +506,8 @@ def extract_tables(
 def log_review_problems(tables: Path) -> int:
     """Write every orphaned or malformed line of the corpus' reviews.csv to the run log, from
     the run's review_log table, so it is listed even when the tables were current (stderr gets
-    them from salient.review when it applies the file). Returns how many there were."""
-    from salient import storage
+    them from salient.analysis.review when it applies the file). Returns how many there were."""
+    from salient.output import storage
 
     path = tables / "review_log.parquet"
     if not path.is_file():
@@ -642,7 +643,7 @@ def _finish_staging(
     staging: Path, notebooks: list[Notebook], build: Path, ingest: pd.DataFrame, fingerprint: str
 ) -> None:
     """Add the ingest table, the report and the fingerprint record to a complete staging folder."""
-    from salient.report import render_report
+    from salient.output.report import render_report
 
     ingest.to_csv(staging / INGEST_NAME, index=False, lineterminator="\n")
     render_report([build / nb.path.name for nb in notebooks], ingest, staging / REPORT_NAME)

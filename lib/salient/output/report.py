@@ -6,7 +6,7 @@ with its status and reason. It loads nothing from the network (no script, styles
 links) and holds nothing volatile (no timestamps, no random cell ids), so two renders of the same
 notebooks are byte-identical.
 
-Interactive outputs (salient.interactive) are made self-contained too: each Vega-Lite chart
+Interactive outputs (salient.output.interactive) are made self-contained too: each Vega-Lite chart
 becomes a `<div>` plus its spec as inert JSON (`<script type="application/json">`, with `<`, `>`
 and `&` escaped so no article text can close the tag), and the JavaScript they need is inlined
 once at the end of the page: Vega, Vega-Lite and vega-embed (vl-convert's bundle) when there is

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from salient import gazetteer
+from salient.extract import gazetteer
 
 # A side word that names who reports ("Russia's defence ministry said") is a source, not a subject.
 _SOURCE_NOUN = re.compile(

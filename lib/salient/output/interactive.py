@@ -25,7 +25,7 @@ import altair as alt
 import pandas as pd
 from IPython.display import HTML
 
-from salient.plots import SIDE_COLOURS
+from salient.output.plots import SIDE_COLOURS
 
 TABLE_MAX_BYTES = 2**21  # itables samples bigger tables down; claims tables stay whole below this
 HEDGE_SHAPES = {

@@ -1,0 +1,1 @@
+"""Run: orchestrate a run (pipeline, per-article cache, engines, time budget, notebooks)."""
