@@ -548,8 +548,9 @@ def _json_float(value: float) -> float | None:
 # ---------------------------------------------------------------------------- report
 
 
-def format_report(report: ScoreReport) -> str:
-    """A readable plain-text report: headline rates, per-category table, misses, false positives."""
+def format_report(report: ScoreReport, *, mismatches: bool = False) -> str:
+    """A readable plain-text report: headline rates, per-category table, misses, false positives;
+    with `mismatches`, also every matched pair whose as-of or attribution disagrees with the gold."""
     c = report.counts
     scored = ", ".join(SCORED)
     lines = [
@@ -583,7 +584,28 @@ def format_report(report: ScoreReport) -> str:
         lines += ["", f"Leaks ({report.leaks})"]
         for r in report.leak_rows.to_dict("records"):
             lines.append(f"  {r['article_id']}  gold “{r['orig']}” ← {r['claim_id']}")
+    if mismatches:
+        lines += _mismatch_lines(report.matches)
     return "\n".join(lines)
+
+
+def _mismatch_lines(matches: pd.DataFrame) -> list[str]:
+    """Matched pairs whose as-of or attribution disagrees with the gold, one line each."""
+    if matches.empty:
+        return []
+    lines = []
+    for label, ok, gold_col, pred_col in (
+        ("As-of", "as_of_ok", "gold_as_of", "pred_as_of"),
+        ("Attribution", "source_ok", "gold_attributed_to", "pred_attributed_to"),
+    ):
+        wrong = matches.loc[~matches[ok]].to_dict("records")
+        lines += ["", f"{label} mismatches on matched pairs ({len(wrong)})"]
+        for r in wrong:
+            lines.append(
+                f"  {r['claim_id']}  gold “{r[gold_col]}” predicted “{r[pred_col]}”  "
+                f"({r['category']}: {_short(r['orig'], 80)})"
+            )
+    return lines
 
 
 def _ratio(numerator: int, denominator: int) -> str:
@@ -619,6 +641,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--theatre", default=None, help="theatre for extraction (default: Kursk)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
+        "--mismatches",
+        action="store_true",
+        help="also list matched pairs whose as-of or attribution disagrees with the gold",
+    )
+    parser.add_argument(
         "--ignore-measure",
         action="store_true",
         help="do not require territory held/lost direction to match the gold [lost] marker",
@@ -643,7 +670,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print(format_report(report))
+        print(format_report(report, mismatches=args.mismatches))
     return 0
 
 

@@ -2,6 +2,7 @@
 
 Usage:
     python -m evaluation.suite [--shared ../shared] [--only NAME ...] [--summary] [--json]
+        [--mismatches]
 
 The sets are data (`evaluation/sets.csv`: name, corpus, gold, theatre, sources). `{shared}` in a
 path is the shared folder (default `../shared`, or `$SALIENT_SHARED`). A set whose corpus folder is
@@ -110,6 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", help="set names to score (default: all)")
     parser.add_argument("--summary", action="store_true", help="print the summary table only")
     parser.add_argument("--json", action="store_true", help="print the reports as JSON")
+    parser.add_argument(
+        "--mismatches",
+        action="store_true",
+        help="also list matched pairs whose as-of or attribution disagrees with the gold",
+    )
     args = parser.parse_args(argv)
     reports: dict[str, ScoreReport] = {}
     skipped: list[str] = []
@@ -127,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.summary:
         for name, report in reports.items():
-            print(f"=== {name}\n{format_report(report)}\n")
+            print(f"=== {name}\n{format_report(report, mismatches=args.mismatches)}\n")
     print("Summary (scored categories: territory, troops, casualties)")
     for name, report in reports.items():
         print("  " + summary_line(name, report))

@@ -227,6 +227,24 @@ def test_as_of_and_attribution_accuracy_on_matched_pairs():
     assert report.attribution_accuracy == 0.5
 
 
+def test_mismatch_listing_names_each_disagreeing_pair():
+    g = gold(
+        make_gold(low=100, high=100, as_of="2024-11-20", attributed_to="the army"),
+        make_gold(low=200, high=200, as_of="2024-11", attributed_to="", orig="two hundred men"),
+    )
+    preds = frame(
+        make_claim(value=100, as_of="2024-11-20", attributed_to="army"),
+        make_claim(value=200, as_of="2024-11-20", attributed_to="analysts", start=50),
+    )
+    report = score(preds, g)
+    assert "mismatches" not in scoring.format_report(report)
+    text = scoring.format_report(report, mismatches=True)
+    assert "As-of mismatches on matched pairs (1)" in text
+    assert "gold “2024-11” predicted “2024-11-20”" in text
+    assert "Attribution mismatches on matched pairs (1)" in text
+    assert "gold “” predicted “analysts”" in text
+
+
 def test_same_source_rule():
     assert scoring.same_source("", "")
     assert not scoring.same_source("Kyiv", "")
