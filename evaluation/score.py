@@ -22,7 +22,8 @@ Rules (the "Suggested scoring" of the devset README; see evaluation/README.md):
   With `check_measure=False` (`--ignore-measure`) only the sides are compared.
 - Recall: a gold row with in_scope 1 is found when a compatible prediction (same article, category,
   side, family, value) is matched to it; each prediction matches at most one gold row, and the
-  matching is a maximum one-to-one matching (so the order of rows cannot lose a match). Reported
+  matching is a maximum one-to-one matching (so the order of rows cannot lose a match) that
+  prefers the prediction whose sentence the row's `orig` quotes, then the closest value. Reported
   for the scored categories (territory, troops, casualties) and for all categories.
 - Precision (scored categories): a prediction is a true positive when it is compatible with any
   gold row of in_scope 1 or 2 (a prediction with no value may match a vague row). Repeating one
@@ -308,7 +309,7 @@ def score(pred: pd.DataFrame, gold: pd.DataFrame, *, check_measure: bool = True)
             for j in by_article.get(g["article_id"], [])
             if compatible(g, preds[j], check_measure=check_measure)
         ]
-        return sorted(found, key=lambda j: (_error(g, preds[j]), j))
+        return sorted(found, key=lambda j: (not _quotes_orig(g, preds[j]), _error(g, preds[j]), j))
 
     required = [i for i, g in enumerate(golds) if g["in_scope"] == 1]
     pairs = _max_matching({i: candidates(i) for i in required})
@@ -348,6 +349,27 @@ def _error(gold: dict, pred: dict) -> float:
     if g is None or p is None:
         return 0.0
     return abs(p - g) / max(abs(g), 1e-9)
+
+
+_NOTE = re.compile(r"\s*(?:\([^()]*\)|\[(?:lost|gained)\])\s*$")
+
+
+def _plain(text: str) -> str:
+    """Lower case, commas dropped, whitespace collapsed: how `orig` quotes the text."""
+    return " ".join(str(text).replace(",", "").lower().split())
+
+
+def _quotes_orig(gold: dict, pred: dict) -> bool:
+    """The prediction's sentence holds a fragment of the gold row's `orig` (annotator notes and
+    markers stripped, `...` elisions split). A figure an article repeats (a headline, a lead and
+    the body) is then aligned with the sentence the gold row quotes, so as-of and attribution
+    are compared on the right pair rather than on whichever repeat comes first."""
+    orig = str(gold.get("orig", ""))
+    for _ in range(3):
+        orig = _NOTE.sub("", orig)
+    fragments = [f.strip() for f in re.split(r"\.\.\.|…", _plain(orig)) if len(f.strip()) >= 4]
+    sentence = _plain(pred.get("sentence", ""))
+    return bool(fragments) and any(f in sentence for f in fragments)
 
 
 def _max_matching(candidates: dict[int, list[int]]) -> dict[int, int]:

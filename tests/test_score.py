@@ -227,6 +227,27 @@ def test_as_of_and_attribution_accuracy_on_matched_pairs():
     assert report.attribution_accuracy == 0.5
 
 
+def test_a_repeated_figure_is_aligned_with_the_sentence_the_gold_quotes():
+    g = gold(
+        make_gold(
+            as_of="2024-11-18",
+            attributed_to="the army chief",
+            orig="the army chief said on Monday that 10000 troops (restated in the body) [lost]",
+        )
+    )
+    headline = make_claim(start=5, sentence="Enemy masses 10,000 troops near the river")
+    body = make_claim(
+        start=80,
+        as_of="2024-11-18",
+        attributed_to="army chief",
+        sentence="Later, the army chief said on Monday that 10,000 troops were waiting.",
+    )
+    report = score(frame(headline, body), g)
+    assert report.matches["claim_id"].tolist() == [body["claim_id"]]
+    assert report.as_of_accuracy == 1.0
+    assert report.attribution_accuracy == 1.0
+
+
 def test_mismatch_listing_names_each_disagreeing_pair():
     g = gold(
         make_gold(low=100, high=100, as_of="2024-11-20", attributed_to="the army"),
