@@ -702,6 +702,23 @@ _CLAUSE_MARKS = (". ", "! ", "? ", "\n", ",", ";", ":", "—", "–", "(", ")")
 _OPENER_STRIP = " \t\"'“‘*#-"
 
 
+_SENTENCE_DATELINE_PREFIX = re.compile(
+    r"[\W_]*(?:date|[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3}(?:\s*[\[(][A-Z][\w .]*[\])])?,)\s*"
+)
+_SENTENCE_DATELINE_SUFFIX = re.compile(r"\s*(?:[—–:(/|]|-\s|\.?\s*$)")
+
+
+def is_dateline(sentence: str, mention: DateMention) -> bool:
+    """Whether a date opens its sentence as a dateline: after only a place ("Kyiv, August 13 —",
+    "Moscow [Russia], June 29:") or a page's "date 2025-10-02" stamp. It dates the report, not
+    an event the sentence tells of."""
+    if not _SENTENCE_DATELINE_PREFIX.fullmatch(sentence[: mention.start]):
+        return False
+    return sentence[: mention.start].strip(" _").startswith("date") or bool(
+        _SENTENCE_DATELINE_SUFFIX.match(sentence, mention.end)
+    )
+
+
 def infer_publication_date(text: str, *, today: dt.date | None = None) -> PublishedDate:
     """The publication date an article's text states or implies.
 

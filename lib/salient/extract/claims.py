@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from salient.dates import DateMention, find_dates
+from salient.dates import DateMention, find_dates, is_dateline, month_interval, to_iso
 from salient.extract import casualties, context, plausibility, scope, syntax, units
 from salient.extract.numbers import Number, find_numbers
 from salient.ingest.sentences import split_sentences
@@ -59,6 +59,7 @@ _CLAUSE_BREAK = re.compile(r";|\s—\s|,\s+(?:while|but|and|with)\s|\band that\b
 PARAGRAPH_LOOKBACK_CHARS = 5000
 TABLE_MIN_NUMBERS = 8  # a prose sentence has few numbers, each among several words (seeds: 3)
 _WORDS = re.compile(r"[^\W\d_]{2,}")
+LEAD_MIN_WORDS = 8  # a shorter first line is a headline, byline or stamp, not the lead
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,7 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
         for sentences in [split_sentences(article.text, section.start, section.end)]
     ]
     parsed = _parse_with_numbers(sections)
+    relayed = context.relays_a_report(_lead(sections))
     for (section, sentences, numbers_in), docs in zip(sections, parsed, strict=True):
         heading_place: tuple[str, str] | None = None
         para_dates: dict[int, DateMention] = {}
@@ -96,7 +98,11 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
         for k, (sent, numbers, doc) in enumerate(zip(sentences, numbers_in, docs, strict=True)):
             heading_place = _heading(sent, th.name) or heading_place
             all_dates = find_dates(sent.text, reference)
-            dates = [d for d in all_dates if d.relation not in ("since", "until")]
+            dates = [
+                d
+                for d in all_dates
+                if d.relation not in ("since", "until") and not is_dateline(sent.text, d)
+            ]
             places = _places_outside_sources(context.places_in(sent.text, th.name), doc)
             src_named = _named_speaker(sent.text)
             starts = para_starts.setdefault(sent.paragraph, [])
@@ -124,6 +130,7 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
                     para_place.get(sent.paragraph),
                     speaker,
                     syntax.frame_for(doc, number.start, number.end) if doc is not None else None,
+                    relayed,
                 )
                 if row and row["side"] == "unknown" and row["category"] != "other":
                     # Last resorts: the paragraph so far, then the side of the source that reports
@@ -151,6 +158,18 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
                 named.append(src_named)
     frame = pd.DataFrame(rows, columns=list(CLAIMS.columns))
     return frame.sort_values(["char_start", "char_end"], kind="stable").reset_index(drop=True)
+
+
+def _lead(sections: list[tuple]) -> str:
+    """The first prose paragraph of the body (a line of at least LEAD_MIN_WORDS words)."""
+    for section, sentences, _ in sections:
+        if section.label != "body":
+            continue
+        for paragraph in dict.fromkeys(sent.paragraph for sent in sentences):
+            text = " ".join(sent.text for sent in sentences if sent.paragraph == paragraph)
+            if len(_WORDS.findall(text)) >= LEAD_MIN_WORDS:
+                return text
+    return ""
 
 
 def _parse_with_numbers(sections: list[tuple]) -> list[list]:
@@ -217,6 +236,7 @@ def _claim(
     para_place,
     speaker,
     frame: syntax.NumberFrame | None = None,
+    relayed: bool = False,
 ):
     if _is_year_or_noise(sent.text, number) and not _counted_casualty(number, frame):
         return None
@@ -233,7 +253,7 @@ def _claim(
     if frame is not None and category in ("casualties", "troops"):
         side = _frame_side(sent.text, frame, category) or side
     cumulative = _is_cumulative(sent.text)
-    as_of = _as_of(number, dates, None if cumulative else para_date, article, frame)
+    as_of = _as_of(number, dates, None if cumulative else para_date, article, frame, relayed)
     place, in_scope, reason = _scope(label, sent.text, number, places, heading, para_place, th)
     if category == "other" and in_scope:
         in_scope, reason = False, "not a military quantity (population, money, durations)"
@@ -543,10 +563,12 @@ def _as_of(
     para_date: DateMention | None,
     article: Article,
     frame: syntax.NumberFrame | None = None,
+    relayed: bool = False,
 ) -> dict:
     """The date a number describes: a date of its sentence, else of its paragraph, else the
     publication date. A running total ("since the onset ...") is as of when it is told, so it
-    does not take an earlier sentence's date."""
+    does not take an earlier sentence's date. In an article that passes on another's report
+    (`relayed`), the publication day does not pin the claim's day: only its month is kept."""
     chosen = _nearest(n, [d for d in dates if d.value and d.relation != "range_start"])
     basis = "explicit"
     if chosen is None and para_date is not None and para_date.value:
@@ -560,6 +582,16 @@ def _as_of(
             "as_of_basis": basis,
         }
     pub = article.published
+    if relayed and pub.precision == "day" and pub.value:
+        day = dt.date.fromisoformat(pub.value)
+        first, last = month_interval(day.year, day.month)
+        return {
+            "as_of": to_iso(day, "month"),
+            "as_of_precision": "month",
+            "as_of_earliest": first.isoformat(),
+            "as_of_latest": last.isoformat(),
+            "as_of_basis": "published",
+        }
     if pub.value or pub.earliest:
         return {
             "as_of": pub.value,

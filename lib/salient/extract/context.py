@@ -267,6 +267,20 @@ def resolve_reference(source: str, named: list[str]) -> str:
     return source
 
 
+@cache
+def _relay_cues() -> re.Pattern:
+    """data/relay_cues.csv: words that say a text passes on another outlet's or person's report."""
+    cues = sorted((r["cue"] for r in _csv_rows("relay_cues.csv")), key=len, reverse=True)
+    return re.compile(r"\b(?:%s)\b" % "|".join(re.escape(c) for c in cues), re.I)
+
+
+def relays_a_report(lead: str) -> bool:
+    """Whether an article's lead says it passes on someone else's report ("..., citing the
+    commander", "This was reported by X with reference to Y"). Such a report carries the
+    statement some time after it was made, so the publication day does not pin the claim's day."""
+    return bool(_relay_cues().search(lead))
+
+
 def opening_attribution(sentence: str) -> str:
     """The source of a sentence that opens with "According to X," (it frames what follows)."""
     m = _ACCORDING.match(sentence)

@@ -1,0 +1,69 @@
+"""As-of and attribution rules that read beyond the number's own sentence: relayed reports,
+datelines, carried-over sources. Sentences are our own."""
+
+from salient.dates import find_dates, is_dateline
+from salient.extract.claims import extract_article
+from salient.ingest.sections import split_sections
+from salient.model import Article, PublishedDate
+
+PUBLISHED = PublishedDate("2025-02-12", "manifest", "day", "2025-02-12", "2025-02-12")
+
+
+def claims_of(body: str, title: str = "Fighting in Kursk goes on"):
+    text = f"{title}\n{body}"
+    art = Article(
+        "a1", "a1.txt", "0" * 64, text, published=PUBLISHED, sections=split_sections(text)
+    )
+    claims = extract_article(art)
+    return claims[(claims.section == "body") & claims.in_scope].reset_index(drop=True)
+
+
+def test_a_relayed_report_keeps_only_the_month_of_publication():
+    c = claims_of(
+        "Ukraine's army chief says his troops hold about 600 sq km in Kursk, a news agency "
+        "reports, citing his evening address.\n"
+        "Russian units lost 300 soldiers near Sudzha."
+    )
+    assert c.as_of.tolist() == ["2025-02", "2025-02"]
+    assert c.as_of_precision.tolist() == ["month", "month"]
+    assert (c.as_of_earliest[0], c.as_of_latest[0]) == ("2025-02-01", "2025-02-28")
+
+
+def test_a_report_of_its_own_keeps_the_publication_day():
+    c = claims_of("Ukraine's army chief said his troops hold about 600 sq km in Kursk.")
+    assert (c.as_of[0], c.as_of_precision[0]) == ("2025-02-12", "day")
+
+
+def test_a_relay_cue_beyond_the_lead_does_not_coarsen_the_date():
+    c = claims_of(
+        "Ukraine's army chief said his troops hold about 600 sq km in Kursk on a wide front.\n"
+        "A newspaper wrote about talks later, citing two diplomats."
+    )
+    assert c.as_of.tolist() == ["2025-02-12"]
+
+
+def test_a_dated_claim_in_a_relayed_report_keeps_its_own_day():
+    c = claims_of(
+        "On Monday the governor said 1,200 Ukrainian troops remained in Kursk, the agency "
+        "reported, citing his office."
+    )
+    assert (c.as_of[0], c.as_of_basis[0]) == ("2025-02-10", "explicit")
+
+
+def test_a_dateline_dates_the_report_not_the_claim():
+    c = claims_of(
+        "Kyiv, February 11 — Ukraine's army chief said his troops hold about 600 sq km in "
+        "Kursk, a wire service reported, citing his staff."
+    )
+    assert (c.as_of[0], c.as_of_basis[0]) == ("2025-02", "published")
+
+
+def test_dateline_shapes():
+    def flags(text):
+        return [is_dateline(text, d) for d in find_dates(text)]
+
+    assert flags("Kyiv, August 13 — the commander said") == [True]
+    assert flags("LONDON, Aug 5 (Wire) - talks began") == [True]
+    assert flags(" date 2025-10-02 Units advanced") == [True]
+    assert flags("On August 13, the commander said") == [False]
+    assert flags("The commander said on August 13 that") == [False]
