@@ -67,3 +67,42 @@ def test_dateline_shapes():
     assert flags(" date 2025-10-02 Units advanced") == [True]
     assert flags("On August 13, the commander said") == [False]
     assert flags("The commander said on August 13 that") == [False]
+
+
+def test_list_items_take_the_source_an_earlier_item_named():
+    c = claims_of(
+        "Losses\n"
+        "- Kyiv lost about 900 soldiers in Kursk over the month, the Russian defence ministry "
+        "said.\n"
+        "\n"
+        "- Over the last day alone Ukrainian units lost 80 soldiers in Kursk.\n"
+        "Analysts doubt the count.\n"
+        "Ukraine still has 400 soldiers in Kursk."
+    )
+    assert c.attributed_to.tolist() == [
+        "Russian Defence Ministry",
+        "Russian Defence Ministry",
+        "",
+    ]
+
+
+def test_an_intro_line_ending_in_a_colon_sources_the_list_below_it():
+    c = claims_of(
+        "The Russian defence ministry reported the following for Kursk:\n"
+        "- Ukrainian units lost 80 soldiers.\n"
+        "- Russian units took 12 square kilometres near Sudzha."
+    )
+    assert c.attributed_to.tolist() == ["Russian Defence Ministry"] * 2
+
+
+def test_a_list_without_a_named_source_stays_unattributed():
+    c = claims_of("- Ukrainian units lost 80 soldiers in Kursk.\n- Russian units lost 90 soldiers.")
+    assert c.attributed_to.tolist() == ["", ""]
+
+
+def test_prose_after_an_attributed_sentence_is_the_writers_own():
+    c = claims_of(
+        "Russia's defence ministry said Kyiv lost 900 soldiers in Kursk.\n"
+        "Ukraine still holds 400 square kilometres of the region."
+    )
+    assert c.attributed_to.tolist() == ["Russian Defence Ministry", ""]

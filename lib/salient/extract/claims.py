@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pandas as pd
@@ -59,6 +59,7 @@ _CLAUSE_BREAK = re.compile(r";|\s—\s|,\s+(?:while|but|and|with)\s|\band that\b
 PARAGRAPH_LOOKBACK_CHARS = 5000
 TABLE_MIN_NUMBERS = 8  # a prose sentence has few numbers, each among several words (seeds: 3)
 _WORDS = re.compile(r"[^\W\d_]{2,}")
+_LIST_ITEM = re.compile(r"\s*(?:[-*•–—·]|\d{1,3}[.)])\s")
 LEAD_MIN_WORDS = 8  # a shorter first line is a headline, byline or stamp, not the lead
 
 
@@ -94,6 +95,7 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
         para_place: dict[int, tuple[str, str]] = {}
         para_starts: dict[int, list[int]] = {}  # sentence starts, by paragraph
         para_source: dict[int, str] = {}
+        listed = _ListSource()
         quoted = context.quote_sources([sent.text for sent in sentences])
         for k, (sent, numbers, doc) in enumerate(zip(sentences, numbers_in, docs, strict=True)):
             heading_place = _heading(sent, th.name) or heading_place
@@ -112,6 +114,9 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
             ]
             starts.append(sent.start)
             claimed_until = -1
+            if len(starts) == 1:  # the paragraph's first sentence
+                listed.open_paragraph(sent)
+            sentence_sources: list[str] = []
             for number in numbers:
                 if any(d.start < number.end and number.start < d.end for d in all_dates):
                     continue  # the day or year of a date
@@ -141,9 +146,15 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
                         or "unknown"
                     )
                 if row and not row["attributed_to"]:
-                    row["attributed_to"] = quoted.get(k) or para_source.get(sent.paragraph, "")
+                    row["attributed_to"] = (
+                        quoted.get(k)
+                        or para_source.get(sent.paragraph, "")
+                        or listed.source_for(sent)
+                    )
                 if row:
                     row["attributed_to"] = context.resolve_reference(row["attributed_to"], named)
+                    if row["attributed_to"] and row["attributed_to"] != "<pronoun>":
+                        sentence_sources.append(row["attributed_to"])
                     rows.append(row)
                     claimed_until = row["char_end"] - sent.start
             if dates:
@@ -151,6 +162,7 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
             opening = context.opening_attribution(sent.text)
             if opening:  # "According to X, ..." frames the rest of the paragraph
                 para_source[sent.paragraph] = opening
+            listed.note(sent, sentence_sources, named)
             if places:
                 para_place[sent.paragraph] = (places[-1][1], places[-1][2])
             speaker = src_named or speaker
@@ -158,6 +170,33 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
                 named.append(src_named)
     frame = pd.DataFrame(rows, columns=list(CLAIMS.columns))
     return frame.sort_values(["char_start", "char_end"], kind="stable").reset_index(drop=True)
+
+
+@dataclass(slots=True)
+class _ListSource:
+    """A list item that names no source takes the one an earlier item of its list, or the line
+    introducing the list ("The ministry said:"), named: a fact box lists one bulletin's figures
+    item by item and names the source once. Prose or a heading ends the list."""
+
+    source: str = ""
+    items: set[int] = field(default_factory=set)  # paragraphs that are list items
+
+    def open_paragraph(self, sent: Sentence) -> None:
+        if _LIST_ITEM.match(sent.text):
+            self.items.add(sent.paragraph)
+        else:
+            self.source = ""
+
+    def source_for(self, sent: Sentence) -> str:
+        return self.source if sent.paragraph in self.items else ""
+
+    def note(self, sent: Sentence, sources: list[str], named: list[str]) -> None:
+        """Remember the source a list item or an intro line (ending in ':') names."""
+        if sent.paragraph not in self.items and not sent.text.rstrip().endswith(":"):
+            return
+        found = sources[-1] if sources else context.attribution(sent.text, len(sent.text))
+        if found and found != "<pronoun>":
+            self.source = context.resolve_reference(found, named)
 
 
 def _lead(sections: list[tuple]) -> str:
