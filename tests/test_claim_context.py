@@ -106,3 +106,11 @@ def test_prose_after_an_attributed_sentence_is_the_writers_own():
         "Ukraine still holds 400 square kilometres of the region."
     )
     assert c.attributed_to.tolist() == ["Russian Defence Ministry", ""]
+
+
+def test_he_refers_to_a_role_written_before_a_name():
+    c = claims_of(
+        "The president spoke first. Later, army spokesman Ivan Petrenko said 300 Russian "
+        "soldiers had been killed in Kursk. On Tuesday he said 200 more were wounded there."
+    )
+    assert c.attributed_to.tolist() == ["army spokesman Ivan Petrenko"] * 2

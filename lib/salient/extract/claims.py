@@ -60,6 +60,7 @@ PARAGRAPH_LOOKBACK_CHARS = 5000
 TABLE_MIN_NUMBERS = 8  # a prose sentence has few numbers, each among several words (seeds: 3)
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _LIST_ITEM = re.compile(r"\s*(?:[-*•–—·]|\d{1,3}[.)])\s")
+_NAME_AFTER_ROLE = re.compile(r"\s[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)*$")
 LEAD_MIN_WORDS = 8  # a shorter first line is a headline, byline or stamp, not the lead
 
 
@@ -258,8 +259,12 @@ def _heading(sent: Sentence, theatre: str) -> tuple[str, str] | None:
 
 
 def _named_speaker(sentence: str) -> str:
+    """The named source a later "he said" can mean: a name, or a role before a name
+    ("commander-in-chief Oleksandr Syrskyi"); not a bare role ("a senior officer")."""
     src = context.attribution(sentence, len(sentence))
-    return "" if src in ("", "<pronoun>") or src[0].islower() else src
+    if src in ("", "<pronoun>"):
+        return ""
+    return src if src[0].isupper() or _NAME_AFTER_ROLE.search(src) else ""
 
 
 def _claim(
