@@ -114,3 +114,16 @@ def test_he_refers_to_a_role_written_before_a_name():
         "soldiers had been killed in Kursk. On Tuesday he said 200 more were wounded there."
     )
     assert c.attributed_to.tolist() == ["army spokesman Ivan Petrenko"] * 2
+
+
+def test_describing_a_force_reports_it():
+    c = claims_of("Russian officials described the raiding party as some 2,000 soldiers in Kursk.")
+    assert c.attributed_to.tolist() == ["Russian officials"]
+
+
+def test_he_refers_to_a_speaker_who_described_the_situation():
+    c = claims_of(
+        "The region's governor, Ivan Sidorov, described the fighting as fierce. He added that "
+        "Ukrainian units now hold 30 villages in Kursk."
+    )
+    assert c.attributed_to.tolist() == ["Ivan Sidorov"]

@@ -34,7 +34,7 @@ _SAID_NAME = re.compile(
 _VERB = re.compile(
     r"\b(?:said|says|told|tells|estimates|estimated|estimate|claimed|claims|believe|believes|"
     r"assessed|reported|put|puts|warned|confirmed|acknowledged|asserted|wrote|added|announced|"
-    r"stated|indicate|suggest|gives|maintains|asserting)\b"
+    r"stated|indicate|suggest|gives|maintains|asserting|describes?|described)\b"
 )
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s*$")
 _NAME_AT_END = re.compile(r"((?:[A-Z][\w'’-]+\s?){2,4})$")
