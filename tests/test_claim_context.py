@@ -127,3 +127,41 @@ def test_he_refers_to_a_speaker_who_described_the_situation():
         "Ukrainian units now hold 30 villages in Kursk."
     )
     assert c.attributed_to.tolist() == ["Ivan Sidorov"]
+
+
+def test_according_to_keeps_a_possessive_source_whole():
+    from salient.extract import context
+
+    s = "The raid failed, according to Ukraine's border guard service, which lost 12 men."
+    assert context.attribution(s, s.index("12")) == "Ukraine's border guard service"
+
+
+def test_a_relative_clause_reports_for_its_antecedent():
+    c = claims_of(
+        "The strike hit a depot in Kursk, according to the regional governor's office, which "
+        "says 40 Ukrainian soldiers were wounded."
+    )
+    assert c.attributed_to.tolist() == ["regional governor's office"]
+
+
+def test_a_reduced_passive_estimate_names_no_source():
+    from salient.extract import context
+
+    s = "Russian reserves, estimated at 9,000 men, reached the front."
+    assert context.attribution(s, s.index("9,000")) == ""
+
+
+def test_the_nearest_earlier_source_wins_whatever_the_pattern_that_found_it():
+    from salient.extract import context
+
+    s = "The governor said Moscow sent 9,000 men, and according to analysts, 300 were lost."
+    assert context.attribution(s, s.index("9,000")) == "governor"
+    assert context.attribution(s, s.index("300")) == "analysts"
+
+
+def test_he_means_the_reporting_subject_not_the_outlet_that_carried_it():
+    c = claims_of(
+        "General Ivan Orlov reported to the Kremlin that Kursk was calm, according to a state "
+        "news agency. He claimed Ukraine lost 5,000 soldiers in Kursk."
+    )
+    assert c.attributed_to.tolist() == ["General Ivan Orlov"]

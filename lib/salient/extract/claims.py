@@ -261,7 +261,7 @@ def _heading(sent: Sentence, theatre: str) -> tuple[str, str] | None:
 def _named_speaker(sentence: str) -> str:
     """The named source a later "he said" can mean: a name, or a role before a name
     ("commander-in-chief Oleksandr Syrskyi"); not a bare role ("a senior officer")."""
-    src = context.attribution(sentence, len(sentence))
+    src = context.speaker(sentence)
     if src in ("", "<pronoun>"):
         return ""
     return src if src[0].isupper() or _NAME_AFTER_ROLE.search(src) else ""

@@ -25,7 +25,8 @@ _SOURCE_NOUN = re.compile(
 OPPONENT = {"UA": "RU", "RU": "UA", "KP": "UA"}
 
 _ACCORDING = re.compile(
-    r"\b(?:according to|as per|per)\s+(?P<src>[^,.;:'\"“”‘’]+?)(?=[,.;:'\"“”‘’]|\s+on\b|\s+that\b|$)",
+    r"\b(?:according to|as per|per)\s+(?P<src>(?:[^,.;:'\"“”‘’]|['’]s\b)+?)"
+    r"(?=[,.;:\"“”‘]|['’](?!s\b)|\s+on\b|\s+that\b|$)",
     re.I,
 )
 _SAID_NAME = re.compile(
@@ -37,6 +38,8 @@ _VERB = re.compile(
     r"stated|indicate|suggest|gives|maintains|asserting|describes?|described)\b"
 )
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s*$")
+_REDUCED_PASSIVE = re.compile(r"(?<=,\s)(?:estimated|put|believed|reported)\s+(?:at|to)\b")
+_RELATIVE = re.compile(r"\s*(?:which|who)", re.I)
 _NAME_AT_END = re.compile(r"((?:[A-Z][\w'’-]+\s?){2,4})$")
 _LEADING_TIME = re.compile(
     r"^(?:(?:on|by|in|a day earlier|earlier|later)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
@@ -45,7 +48,7 @@ _LEADING_TIME = re.compile(
 )
 _ADVERBS = re.compile(r"(?:\s+(?:now|also|previously|still|initially))+$", re.I)
 _PRONOUN = re.compile(r"^(?:he|she|they|it|the ministry|the source|the agency)$", re.I)
-_STRIP = re.compile(r"^(?:the|a|an|and|but|while|on|in|some|as)\s+", re.I)
+_STRIP = re.compile(r"^(?:the|a|an|and|but|while|on|in|some|as|according to)\s+", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,36 +187,48 @@ def attribution(sentence: str, pos: int) -> str:
     cleaned = _sources_named(sentence)
     if not cleaned:
         return ""
-    before = [c for c in cleaned if c[0] <= pos]
-    return (before[-1] if before else cleaned[0])[1]
+    before = [(p, s) for p, s, _ in cleaned if p <= pos]
+    return (before[-1] if before else cleaned[0][:2])[1]
+
+
+def speaker(sentence: str) -> str:
+    """Who a later "he said" can mean: the last subject of a reporting verb in the sentence
+    ("Gerasimov reported ..., according to TASS" → Gerasimov), else its "according to" source."""
+    cleaned = _sources_named(sentence)
+    subjects = [s for _, s, by_verb in cleaned if by_verb]
+    return subjects[-1] if subjects else (cleaned[-1][1] if cleaned else "")
 
 
 @lru_cache(maxsize=64)
-def _sources_named(sentence: str) -> tuple[tuple[int, str], ...]:
-    """(offset, source) of every source the sentence names; memoized, as `attribution` is asked
-    once per number in the sentence."""
+def _sources_named(sentence: str) -> tuple[tuple[int, str, bool], ...]:
+    """(offset, source, named as a verb's subject) of every source the sentence names, in text
+    order; memoized, as `attribution` is asked once per number in the sentence."""
     if not _VERB.search(sentence) and "ccording" not in sentence and "per " not in sentence:
         return ()  # cheap exit: most sentences name no source
-    candidates: list[tuple[int, str]] = []
+    candidates: list[tuple[int, str, bool]] = []
     for m in _ACCORDING.finditer(sentence):
-        candidates.append((m.start(), m.group("src")))
+        candidates.append((m.start(), m.group("src"), False))
     for m in _SAID_NAME.finditer(sentence):
-        candidates.append((m.start(), m.group("src")))
+        candidates.append((m.start(), m.group("src"), True))
     for m in _VERB.finditer(sentence):
-        if _PASSIVE_BEFORE.search(sentence, 0, m.start()):
-            continue  # "the force is put at": no source named
+        if _PASSIVE_BEFORE.search(sentence, 0, m.start()) or _REDUCED_PASSIVE.match(
+            sentence, m.start()
+        ):
+            continue  # "the force is put at", "troops, estimated at 12,000,": no source named
         parts = re.split(r"[,;:\"“”‘’—]", sentence[max(0, m.start() - 120) : m.start()])
         while len(parts) > 1 and not parts[-1].strip():
             parts.pop()  # "Name, the role, said": the comma right before the verb
         chunk = _ADVERBS.sub("", parts[-1].rstrip())
+        if _RELATIVE.fullmatch(chunk) and len(parts) > 1:  # "..., the agency, which says"
+            chunk = parts[-2].rstrip()
         appositive = _appositive_name(parts)
         if appositive:  # "Alexei Smirnov, the acting governor, said"
-            candidates.append((m.start() - len(chunk), appositive))
+            candidates.append((m.start() - len(chunk), appositive, True))
             continue
         if len(chunk.strip()) >= 2:
-            candidates.append((m.start() - len(chunk), _last_clause(chunk)))
-    cleaned = [(p, clean_source(s)) for p, s in candidates]
-    return tuple((p, s) for p, s in cleaned if s)
+            candidates.append((m.start() - len(chunk), _last_clause(chunk), True))
+    cleaned = sorted((p, clean_source(s), by_verb) for p, s, by_verb in candidates)
+    return tuple(c for c in cleaned if c[1])
 
 
 _QUOTE_OPEN = '“"'
