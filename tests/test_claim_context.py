@@ -165,3 +165,11 @@ def test_he_means_the_reporting_subject_not_the_outlet_that_carried_it():
         "news agency. He claimed Ukraine lost 5,000 soldiers in Kursk."
     )
     assert c.attributed_to.tolist() == ["General Ivan Orlov"]
+
+
+def test_a_source_list_drops_its_examples():
+    c = claims_of(
+        "Russian units lost 400 soldiers in Kursk, according to the Ukrainian army and several "
+        "volunteer mapping groups such as Black Bird and the Field Institute for Maps."
+    )
+    assert c.attributed_to.tolist() == ["Ukrainian army and several volunteer mapping groups"]

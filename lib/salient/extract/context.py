@@ -345,6 +345,7 @@ def _trimmed_source(src: str) -> str:
     for _ in range(3):
         src = _STRIP.sub("", src).strip()
     src = re.sub(r"\s+(?:on|in|during|at)\s+.*$", "", src)
+    src = re.sub(r",?\s+(?:such as|including|among them)\s+.*$", "", src)  # examples of a group
     src = re.sub(r"\s+(?:has|have|had|is|was|were|will|would|also|now)$", "", src)
     words = src.split()
     if not words or len(words) > 8:
