@@ -173,3 +173,18 @@ def test_a_source_list_drops_its_examples():
         "volunteer mapping groups such as Black Bird and the Field Institute for Maps."
     )
     assert c.attributed_to.tolist() == ["Ukrainian army and several volunteer mapping groups"]
+
+
+def test_a_dateline_place_is_not_the_source():
+    c = claims_of(
+        "Kyiv, February 11 — Ukraine's army chief, Ivan Petrenko, has claimed that his troops "
+        "now hold at least 700 square kilometres in Kursk."
+    )
+    assert c.attributed_to.tolist() == ["Ivan Petrenko"]
+
+
+def test_a_subject_before_a_dash_is_still_a_source():
+    c = claims_of(
+        "The ministry — never shy of big numbers — said Ukraine lost 7,000 soldiers in Kursk."
+    )
+    assert c.attributed_to.tolist() == ["ministry"]

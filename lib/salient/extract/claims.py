@@ -61,6 +61,8 @@ TABLE_MIN_NUMBERS = 8  # a prose sentence has few numbers, each among several wo
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _LIST_ITEM = re.compile(r"\s*(?:[-*•–—·]|\d{1,3}[.)])\s")
 _NAME_AFTER_ROLE = re.compile(r"\s[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)*$")
+# "Kyiv, August 13 — ", "KYIV, Aug 14 (Wire) - ": a place and day before the story's first dash
+_DATELINE_DASH = re.compile(r"[^—–]{1,60}?\b\d{1,2}(?:\s*\([^()]{1,40}\))?(\s[—–-]\s)")
 LEAD_MIN_WORDS = 8  # a shorter first line is a headline, byline or stamp, not the lead
 
 
@@ -352,6 +354,9 @@ def _parsed_source(text: str, frame: syntax.NumberFrame | None) -> str:
     if frame is None or frame.source is None:
         return ""
     start, end = frame.source
+    dateline = _DATELINE_DASH.match(text)
+    if dateline and end <= dateline.start(1):
+        return ""  # the parse took the dateline's place for the subject: "Kyiv, August 13 — X said"
     phrase = re.split(r"\s[—–]\s", text[start:end])[-1]  # drop a dateline: "Kyiv, August 13 — "
     return context.clean_source(phrase)
 
