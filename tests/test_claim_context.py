@@ -188,3 +188,22 @@ def test_a_subject_before_a_dash_is_still_a_source():
         "The ministry — never shy of big numbers — said Ukraine lost 7,000 soldiers in Kursk."
     )
     assert c.attributed_to.tolist() == ["ministry"]
+
+
+def test_a_relayed_report_credits_whom_it_cites_for_figures_it_does_not_attribute():
+    c = claims_of(
+        "Ukrainian units pushed on near Sudzha overnight. This was reported by a news agency "
+        "with reference to the commander of the northern group of forces Ivan Petrenko on "
+        "his channel.\n"
+        "Russian losses in Kursk reached 900 soldiers over the week.\n"
+        "Russia's defence ministry said 40 Russian soldiers were captured in Kursk."
+    )
+    assert c.attributed_to.tolist() == ["Ivan Petrenko", "Russian Defence Ministry"]
+
+
+def test_an_unrelayed_report_leaves_the_writers_figures_unattributed():
+    c = claims_of(
+        "Ukrainian units pushed on near Sudzha overnight, the commander Ivan Petrenko said.\n"
+        "Russian losses in Kursk reached 900 soldiers over the week."
+    )
+    assert c.attributed_to.tolist() == [""]

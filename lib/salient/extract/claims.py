@@ -91,7 +91,9 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
         for sentences in [split_sentences(article.text, section.start, section.end)]
     ]
     parsed = _parse_with_numbers(sections)
-    relayed = context.relays_a_report(_lead(sections))
+    lead = _lead(sections)
+    relayed = context.relays_a_report(lead)
+    relayed_from = context.relayed_source(lead) if relayed else ""
     for (section, sentences, numbers_in), docs in zip(sections, parsed, strict=True):
         heading_place: tuple[str, str] | None = None
         para_dates: dict[int, DateMention] = {}
@@ -153,6 +155,7 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
                         quoted.get(k)
                         or para_source.get(sent.paragraph, "")
                         or listed.source_for(sent)
+                        or (relayed_from if section.label == "body" else "")
                     )
                 if row:
                     row["attributed_to"] = context.resolve_reference(row["attributed_to"], named)

@@ -296,6 +296,18 @@ def relays_a_report(lead: str) -> bool:
     return bool(_relay_cues().search(lead))
 
 
+_RELAYED_FROM = re.compile(
+    r"\b(?:citing|with reference to|in reference to)\s+(?P<src>[^,.;:\"“”(]+)", re.I
+)
+
+
+def relayed_source(lead: str) -> str:
+    """Whom a relayed report passes on ("..., citing the army chief", "with reference to X"):
+    the source of the figures the article gives without naming one."""
+    m = _RELAYED_FROM.search(lead)
+    return clean_source(m.group("src")) if m else ""
+
+
 def opening_attribution(sentence: str) -> str:
     """The source of a sentence that opens with "According to X," (it frames what follows)."""
     m = _ACCORDING.match(sentence)
@@ -348,6 +360,9 @@ def _trimmed_source(src: str) -> str:
     src = re.sub(r",?\s+(?:such as|including|among them)\s+.*$", "", src)  # examples of a group
     src = re.sub(r"\s+(?:has|have|had|is|was|were|will|would|also|now)$", "", src)
     words = src.split()
+    if len(words) > 8 and _NAME_AT_END.search(src):  # "the commander of the ... Ivan Petrenko"
+        src = _NAME_AT_END.search(src).group(1).strip()
+        words = src.split()
     if not words or len(words) > 8:
         return ""
     if _PRONOUN.match(src):
