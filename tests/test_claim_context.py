@@ -207,3 +207,13 @@ def test_an_unrelayed_report_leaves_the_writers_figures_unattributed():
         "Russian losses in Kursk reached 900 soldiers over the week."
     )
     assert c.attributed_to.tolist() == [""]
+
+
+def test_a_number_in_a_model_name_is_not_a_count():
+    c = claims_of("Ukraine sent a Kursk brigade its German-made Leopard 2 tanks last spring.")
+    assert c.empty
+
+
+def test_a_count_after_a_weekday_is_still_a_count():
+    c = claims_of("On Sunday 3 Russian tanks were destroyed near Sudzha in Kursk.")
+    assert (c.category.tolist(), c.value_best.tolist()) == (["equipment"], [3.0])

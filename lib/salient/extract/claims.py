@@ -289,6 +289,8 @@ def _claim(
 ):
     if _is_year_or_noise(sent.text, number) and not _counted_casualty(number, frame):
         return None
+    if frame is not None and frame.model_name:
+        return None  # "Leopard 2 tanks": a model, not two tanks
     unit = _unit_for(sent.text, number, frame)
     if unit is None:
         return None

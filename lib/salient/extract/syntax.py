@@ -119,6 +119,7 @@ class NumberFrame:
     complements: tuple[str, ...] = ()  # lemmas of the verb's other complements ("taken prisoner")
     source: tuple[int, int] | None = None  # subject of the reporting verb above the number
     tense: str = ""  # past (simple past, pluperfect) or present (present, present perfect)
+    model_name: bool = False  # the number is part of a model's name ("Leopard 2 tanks")
 
 
 def frame_for(doc: Doc, start: int, end: int) -> NumberFrame | None:
@@ -146,6 +147,20 @@ def frame_for(doc: Doc, start: int, end: int) -> NumberFrame | None:
         complements=_complements(verb, np_head) if verb is not None else (),
         source=_reporting_source(number),
         tense=_tense(verb) if verb is not None else "",
+        model_name=_names_a_model(number),
+    )
+
+
+def _names_a_model(number: Token) -> bool:
+    """'Leopard 2 tanks': a proper noun right before the number that modifies the same noun
+    makes the number part of a model's name, not a count ("On Sunday 2 tanks" is a count)."""
+    if number.i == 0 or not number.text[:1].isdigit():
+        return False
+    before = number.doc[number.i - 1]
+    return (
+        before.pos_ == "PROPN"
+        and before.head.i == number.head.i  # both modify the noun (the arc label varies)
+        and before.idx + len(before.text) < number.idx  # a space between: not "Su-35"
     )
 
 
