@@ -217,3 +217,16 @@ def test_a_number_in_a_model_name_is_not_a_count():
 def test_a_count_after_a_weekday_is_still_a_count():
     c = claims_of("On Sunday 3 Russian tanks were destroyed near Sudzha in Kursk.")
     assert (c.category.tolist(), c.value_best.tolist()) == (["equipment"], [3.0])
+
+
+def test_a_bare_drone_count_keeps_the_side_of_the_drone_count_before_it():
+    c = claims_of(
+        "Air defences shot down 60 Ukrainian drones overnight, the ministry said.\n"
+        "Another 25 drones were downed over Kursk later in the morning."
+    )
+    assert c.loc[c.value_best == 25, "side"].tolist() == ["UA"]
+
+
+def test_a_drone_count_with_no_earlier_side_stays_unknown():
+    c = claims_of("Another 25 drones were downed over Kursk later in the morning.")
+    assert c.side.tolist() == ["unknown"]

@@ -94,6 +94,7 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
     lead = _lead(sections)
     relayed = context.relays_a_report(lead)
     relayed_from = context.relayed_source(lead) if relayed else ""
+    drone_side = ""  # whose drones the last drone count with a side counted
     for (section, sentences, numbers_in), docs in zip(sections, parsed, strict=True):
         heading_place: tuple[str, str] | None = None
         para_dates: dict[int, DateMention] = {}
@@ -148,8 +149,11 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
                     row["side"] = (
                         context.side_before(before_text, len(before_text))
                         or context.source_side_before(sent.text, number.start)
+                        or (drone_side if row["category"] == "drones" else "")
                         or "unknown"
                     )
+                if row and row["category"] == "drones" and row["side"] != "unknown":
+                    drone_side = row["side"]  # a later bare "37 drones" is the same side's
                 if row and not row["attributed_to"]:
                     row["attributed_to"] = (
                         quoted.get(k)
