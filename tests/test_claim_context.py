@@ -230,3 +230,10 @@ def test_a_bare_drone_count_keeps_the_side_of_the_drone_count_before_it():
 def test_a_drone_count_with_no_earlier_side_stays_unknown():
     c = claims_of("Another 25 drones were downed over Kursk later in the morning.")
     assert c.side.tolist() == ["unknown"]
+
+
+def test_a_total_mostly_over_the_theatre_is_a_multi_region_figure():
+    c = claims_of(
+        "Air defences destroyed 70 Ukrainian drones overnight, most of them over Kursk region."
+    )
+    assert c.empty
