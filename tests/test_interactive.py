@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,8 +16,9 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 from salient.analysis import review, views
 from salient.output import interactive, report
 from salient.run import pipeline, runner
+from salient.schemas import DRONE_MENTIONS
 
-from tests.factories import frame, make_claim
+from tests.factories import frame, make_claim, validated
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -257,3 +259,45 @@ def test_a_reviewed_point_says_what_the_review_changed():
     assert interactive.chart_rows(view)["review"].tolist() == [
         "corrected: value_low: 3000 → 2500; value_best: 3000 → 2500; value_high: 3000 → 2500"
     ]
+
+
+def _day(i: int) -> str:
+    return (date(2024, 8, 1) + timedelta(days=i % 200)).isoformat()
+
+
+def test_claims_chart_embeds_at_most_the_cap_and_says_how_many_are_left_out():
+    rows = [
+        make_claim(f"c{i:04d}", side="RU", value=20_000 + i, as_of=_day(i), start=100)
+        for i in range(interactive.MAX_INTERACTIVE_POINTS + 50)
+    ]
+    rows += [make_claim(f"old{i}", side="UA", value=7_777, as_of="2023-01-01") for i in range(2)]
+    troops = views.troops(frame(*rows))
+    spec = interactive.claims_chart(troops, title="T", y_title="p", name="troops").to_dict()
+    values = next(iter(spec["datasets"].values()))
+    assert len(values) == interactive.MAX_INTERACTIVE_POINTS
+    assert sum(v["value_plot"] == 7_777 for v in values) == 2  # repeated: kept despite its age
+    newest = max(r["as_of"] for r in rows)
+    assert any(v["date"] == newest for v in values)
+    assert spec["title"]["subtitle"].startswith(
+        f"{interactive.MAX_INTERACTIVE_POINTS} of {len(rows)} claims shown"
+    )
+    few = interactive.claims_chart(views.troops(frame(*rows[:3])), title="T", y_title="p", name="t")
+    assert few.to_dict()["title"] == "T"  # under the cap: no subtitle
+
+
+def test_drone_chart_shows_the_most_mentioning_articles_and_counts_the_rest():
+    cap = interactive.MAX_INTERACTIVE_ARTICLES
+    mentions = validated(
+        DRONE_MENTIONS,
+        *[
+            {"mention_id": f"d{i:03d}:{s}-{s + 3}", "article_id": f"d{i:03d}", "tactic": "fpv",
+             "term": "FPV", "side": "RU", "section": "body", "in_scope": True,
+             "sentence": "Crews flew an FPV at dawn.", "char_start": s, "char_end": s + 3}
+            for i in range(cap + 40)
+            for s in range(10, 10 + 10 * (1 + (i == 99)), 10)
+        ],
+    )  # fmt: skip
+    spec = interactive.drone_chart(mentions, title="Drones").to_dict()
+    shown = {v["article"] for v in next(iter(spec["datasets"].values()))}
+    assert len(shown) == cap and "d099" in shown  # the one with two mentions is kept
+    assert spec["title"]["subtitle"].startswith("40 articles with fewer mentions not shown")

@@ -25,9 +25,15 @@ import altair as alt
 import pandas as pd
 from IPython.display import HTML
 
-from salient.output.plots import SIDE_COLOURS
+from salient.output.plots import SIDE_COLOURS, cap_article_columns, cap_rows, drone_counts
 
 TABLE_MAX_BYTES = 2**21  # itables samples bigger tables down; claims tables stay whole below this
+MAX_INTERACTIVE_POINTS = 500
+"""A claims chart embeds at most this many claims (about 1 kB each in the notebook and the
+report); past it the same ranking as the static charts decides (`plots.cap_rows`), and the
+subtitle says how many are left out. Zooming needs more points than a PNG, hence a larger cap."""
+MAX_INTERACTIVE_ARTICLES = 60
+"""The drone chart shows at most this many articles (those with the most mentions)."""
 HEDGE_SHAPES = {
     "exact": "circle",
     "approx": "diamond",
@@ -176,7 +182,8 @@ def claims_chart(
     the Source and Hedge selectors filter; scrolling or dragging zooms and pans in time (to a
     month, say). `name` keeps parameter names unique per chart.
     """
-    data = chart_rows(view, articles)
+    everything = chart_rows(view, articles)
+    data = chart_rows(_capped(view), articles)
     side = alt.selection_point(name=f"{name}_side", fields=["side"], bind="legend")
     source = _choice(f"{name}_source", "Source ", data["source_label"])
     hedge = _choice(f"{name}_hedge", "Hedge ", data["hedge"])
@@ -210,8 +217,30 @@ def claims_chart(
     return (
         alt.layer(bars, points)
         .add_params(side, source, hedge, zoom)
-        .properties(title=title, width=WIDTH, height=HEIGHT)
+        .properties(title=_title(title, len(everything), len(data)), width=WIDTH, height=HEIGHT)
     )
+
+
+def _capped(view: pd.DataFrame) -> pd.DataFrame:
+    """At most MAX_INTERACTIVE_POINTS claims: a figure repeated by more articles (same side,
+    value and unit) first, then the most recent, so agreement and the latest state stay visible."""
+    if len(view) <= MAX_INTERACTIVE_POINTS:
+        return view
+    repeated = view.groupby(["side", "unit", "value_best"], dropna=False)["article_id"]
+    ranked = view.assign(n_articles=repeated.transform("nunique"))
+    return cap_rows(ranked, MAX_INTERACTIVE_POINTS)
+
+
+def _title(title: str, total: int, drawn: int) -> str | alt.TitleParams:
+    """The title, with a subtitle saying how many claims are left out when the chart is capped."""
+    if drawn >= total:
+        return title
+    note = (
+        f"{drawn} of {total} claims shown (figures repeated by the most articles, then the most "
+        "recent first); "
+        "the table below lists every claim"
+    )
+    return alt.TitleParams(title, subtitle=note)
 
 
 def _inline(data: pd.DataFrame) -> alt.InlineData:
@@ -232,7 +261,19 @@ def _choice(name: str, label: str, values: pd.Series) -> alt.Parameter:
 def drone_chart(
     mentions: pd.DataFrame, articles: pd.DataFrame | None = None, *, title: str
 ) -> alt.Chart:
-    """One dot per drone mention: tactic by article, coloured by side, sentence on hover."""
+    """One dot per drone mention: tactic by article, coloured by side, sentence on hover.
+
+    At most MAX_INTERACTIVE_ARTICLES articles are shown, those with the most mentions (the same
+    choice as the static heatmap); the subtitle says how many are left out.
+    """
+    shown = _most_mentioning(mentions)
+    left_out = mentions["article_id"].nunique() - shown["article_id"].nunique()
+    if left_out > 0:
+        title = alt.TitleParams(
+            title,
+            subtitle=f"{left_out} articles with fewer mentions not shown; the table lists them",
+        )
+    mentions = shown
     data = pd.DataFrame(
         {
             "tactic": mentions["tactic"],
@@ -271,6 +312,15 @@ def drone_chart(
         .add_params(side)
         .properties(title=title, width=WIDTH, height=HEIGHT)
     )
+
+
+def _most_mentioning(mentions: pd.DataFrame) -> pd.DataFrame:
+    """The mentions of the MAX_INTERACTIVE_ARTICLES articles with the most of them."""
+    if mentions.empty or mentions["article_id"].nunique() <= MAX_INTERACTIVE_ARTICLES:
+        return mentions
+    counts = cap_article_columns(drone_counts(mentions), MAX_INTERACTIVE_ARTICLES + 1)
+    kept = set(counts.columns[:-1])  # the last column sums the rest
+    return mentions.loc[mentions["article_id"].isin(kept)]
 
 
 # ---------------------------------------------------------------------------- tables
