@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 from salient.analysis import triage
 from salient.analysis.consolidate import consolidate
 from salient.analysis.views import with_review_columns
@@ -39,3 +42,18 @@ def test_reviewed_claims_are_not_listed_again():
     assert len(triage.needs_look(claims)) == 1
     claims["review"] = "confirmed"
     assert triage.needs_look(claims).empty
+
+
+@given(st.lists(st.integers(min_value=-50, max_value=50), min_size=2, max_size=40))
+def test_medians_of_others_equal_the_median_without_each_value(values):
+    array = np.array(values, dtype=float)
+    expected = [np.median(np.delete(array, i)) for i in range(len(array))]
+    assert triage.medians_of_others(array).tolist() == expected
+
+
+def test_outliers_of_a_large_stock_are_found_in_linear_time():
+    rows = [make_claim(f"a{i:04d}", side="RU", value=10_000 + i) for i in range(3_000)]
+    rows.append(make_claim("far", side="RU", value=90_000))
+    look = triage.needs_look(with_review_columns(frame(*rows)))
+    outliers = look.loc[look["reasons"].str.contains("outlier"), "claim_id"]
+    assert [claim_id.split(":")[0] for claim_id in outliers] == ["far"]
