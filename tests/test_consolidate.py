@@ -5,9 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from factories import frame, make_claim
+from hypothesis import given
+from hypothesis import strategies as st
 from salient.analysis.consolidate import (
     CONSOLIDATED,
+    MAX_NOTED_CONFLICTS,
+    _accepts,
+    _Group,
     consolidate,
+    dates_compatible,
     group_id,
     same_values,
     value_interval,
@@ -272,3 +278,42 @@ def test_claims_read_back_from_csv_consolidate(tmp_path):
     out = consolidate(pd.read_csv(path))
     assert out["n_articles"].tolist() == [2]
     assert out["sources"].tolist() == [""]
+
+
+HEDGE_CHOICES = ["exact", "approx", "range", "at_least", "at_most", "vague"]
+
+
+@st.composite
+def claim_records(draw) -> dict:
+    """A claim as consolidate's records hold it: values (some null), a hedge, an as-of span."""
+    value = st.one_of(st.none(), st.sampled_from([0.0, 98.0, 99.0, 100.0, 101.0, 103.0, -5.0]))
+    start = draw(st.integers(1, 9))
+    span = draw(st.one_of(st.none(), st.tuples(st.just(start), st.integers(start, 9))))
+    return {
+        "hedge": draw(st.sampled_from(HEDGE_CHOICES)),
+        "value_low": draw(value),
+        "value_best": draw(value),
+        "value_high": draw(value),
+        "as_of_earliest": f"2025-03-0{span[0]}" if span else None,
+        "as_of_latest": f"2025-03-0{span[1]}" if span else None,
+    }
+
+
+@given(st.lists(claim_records(), min_size=1, max_size=6), claim_records())
+def test_group_bounds_accept_exactly_what_every_member_accepts(members, candidate):
+    group = _Group()
+    for member in members:
+        group.add(member)
+    every_member = all(
+        same_values(m, candidate) and dates_compatible(m, candidate) for m in members
+    )
+    assert _accepts(group, candidate, 0.02) == every_member
+
+
+def test_a_note_names_at_most_five_conflicts_and_counts_the_rest():
+    claims = frame(
+        *[make_claim(f"a{i}", value=1_000 * (i + 1), start=100) for i in range(8)],
+    )
+    notes = consolidate(claims)["note"]
+    assert notes.str.count("conflicts with").max() == MAX_NOTED_CONFLICTS
+    assert notes.str.contains("and 2 more (see contradicts)", regex=False).sum() == 8

@@ -100,6 +100,48 @@ CONSOLIDATED = pa.DataFrameSchema(
 COLUMNS = list(CONSOLIDATED.columns)
 
 
+VALUE_COLUMNS = ("value_low", "value_best", "value_high")
+MAX_NOTED_CONFLICTS = 5
+"""A group's note names at most this many conflicting groups (`contradicts` lists them all)."""
+
+
+@dataclass
+class _Bounds:
+    """What complete linkage needs to know of a group's members, kept as members join, so a
+    candidate is checked against the group in constant time instead of against every member.
+
+    For non-negative values, a value is within a relative tolerance of every member exactly when
+    it is within it of the smallest and the largest; as-of spans overlap every member's exactly
+    when they overlap the latest start and the earliest end.
+    """
+
+    hedges: set[str] = field(default_factory=set)
+    lowest: dict[str, float | None] = field(default_factory=dict)
+    highest: dict[str, float | None] = field(default_factory=dict)
+    nulls: set[str] = field(default_factory=set)
+    negative: bool = False
+    latest_start: str | None = None
+    earliest_end: str | None = None
+
+    def add(self, rec: dict) -> None:
+        self.hedges.add(rec["hedge"])
+        for column in VALUE_COLUMNS:
+            value = rec[column]
+            if value is None:
+                self.nulls.add(column)
+                continue
+            self.negative |= value < 0
+            low, high = self.lowest.get(column), self.highest.get(column)
+            self.lowest[column] = value if low is None else min(low, value)
+            self.highest[column] = value if high is None else max(high, value)
+        span = _span(rec)
+        if span is not None:
+            if self.latest_start is None or span[0] > self.latest_start:
+                self.latest_start = span[0]
+            if self.earliest_end is None or span[1] < self.earliest_end:
+                self.earliest_end = span[1]
+
+
 @dataclass
 class _Group:
     """Claims merged so far; `members` are plain dicts of claims rows."""
@@ -107,6 +149,11 @@ class _Group:
     members: list[dict] = field(default_factory=list)
     contradicts: set[str] = field(default_factory=set)
     row: dict = field(default_factory=dict)
+    bounds: _Bounds = field(default_factory=_Bounds)
+
+    def add(self, rec: dict) -> None:
+        self.members.append(rec)
+        self.bounds.add(rec)
 
 
 def consolidate(
@@ -206,9 +253,9 @@ def _cluster(records: list[dict], rel_tol: float) -> list[_Group]:
         open_groups = still_open
         target = next((g for g in open_groups if _accepts(g, rec, rel_tol)), None)
         if target is None:
-            open_groups.append(_Group(members=[rec]))
-        else:
-            target.members.append(rec)
+            target = _Group()
+            open_groups.append(target)
+        target.add(rec)
     return closed + open_groups
 
 
@@ -234,7 +281,40 @@ def _reachable(group: _Group, rec: dict, rel_tol: float) -> bool:
 
 
 def _accepts(group: _Group, rec: dict, rel_tol: float) -> bool:
-    return all(same_values(m, rec, rel_tol) and dates_compatible(m, rec) for m in group.members)
+    """Complete linkage: `rec` states the same values as every member, at a compatible date."""
+    bounds = group.bounds
+    if bounds.negative or rel_tol >= 1 or any((rec[c] or 0) < 0 for c in VALUE_COLUMNS):
+        return all(same_values(m, rec, rel_tol) and dates_compatible(m, rec) for m in group.members)
+    return _dates_overlap_all(bounds, rec) and _values_match_all(bounds, rec, rel_tol)
+
+
+def _dates_overlap_all(bounds: _Bounds, rec: dict) -> bool:
+    span = _span(rec)
+    if span is None or bounds.latest_start is None:
+        return True
+    return span[0] <= bounds.earliest_end and bounds.latest_start <= span[1]
+
+
+def _values_match_all(bounds: _Bounds, rec: dict, rel_tol: float) -> bool:
+    """`same_values(member, rec)` for every member, from the group's bounds (values >= 0)."""
+    if rec["hedge"] in POINT_HEDGES:
+        if not bounds.hedges <= POINT_HEDGES or "value_best" in bounds.nulls:
+            return False
+        return _within_all(bounds, "value_best", rec["value_best"], rel_tol)
+    if bounds.hedges != {rec["hedge"]}:
+        return False
+    return all(_within_all(bounds, c, rec[c], rel_tol) for c in VALUE_COLUMNS)
+
+
+def _within_all(bounds: _Bounds, column: str, value: float | None, rel_tol: float) -> bool:
+    """`_close(member[column], value)` for every member: a null equals only nulls."""
+    if value is None:
+        return column not in bounds.lowest
+    if column in bounds.nulls:
+        return False
+    return _close(bounds.lowest[column], value, rel_tol) and _close(
+        bounds.highest[column], value, rel_tol
+    )
 
 
 # ---------------------------------------------------------------------------- merging
@@ -394,7 +474,10 @@ def _note(group: _Group, conflicts: list[_Group]) -> str:
     hedges = sorted({m["hedge"] for m in group.members})
     if len(hedges) > 1:
         parts.append("hedges differ: " + ", ".join(hedges))
-    parts.extend(f"conflicts with {c.row['group_id']} ({describe(c.row)})" for c in conflicts)
+    noted = conflicts[:MAX_NOTED_CONFLICTS]
+    parts.extend(f"conflicts with {c.row['group_id']} ({describe(c.row)})" for c in noted)
+    if len(conflicts) > len(noted):
+        parts.append(f"and {len(conflicts) - len(noted)} more (see contradicts)")
     return "; ".join(parts)
 
 

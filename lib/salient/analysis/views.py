@@ -274,17 +274,27 @@ def drone_quantities(
     inside = pairs.loc[
         (pairs["char_start"] >= pairs["sentence_start"]) & (pairs["char_start"] < end)
     ]
-    joined = inside.groupby("claim_id").agg(
-        drone_tactics=("tactic", _join),
-        drone_terms=("term", _join),
-        drone_mention_ids=("mention_id", _join),
+    joined = pd.DataFrame(
+        {
+            "drone_tactics": _joined_per_claim(inside, "tactic"),
+            "drone_terms": _joined_per_claim(inside, "term"),
+            "drone_mention_ids": _joined_per_claim(inside, "mention_id"),
+        }
     )
     out = picked.loc[picked["claim_id"].isin(joined.index)].reset_index(drop=True)
     return out.join(joined, on="claim_id")
 
 
-def _join(values: pd.Series) -> str:
-    return ";".join(sorted(set(values.astype("str"))))
+def _joined_per_claim(pairs: pd.DataFrame, column: str) -> pd.Series:
+    """claim_id → its distinct `column` values, sorted and ";"-joined (one pass over plain
+    Python strings: a pandas aggregation per claim cost seconds at 50,000 claims)."""
+    values: dict[str, set[str]] = {}
+    for claim_id, value in zip(pairs["claim_id"], pairs[column].astype("str"), strict=True):
+        values.setdefault(claim_id, set()).add(value)
+    ids = sorted(values)
+    return pd.Series(
+        [";".join(sorted(values[i])) for i in ids], index=pd.Index(ids, dtype="str"), dtype="str"
+    )
 
 
 # ---------------------------------------------------------------------------- registry
