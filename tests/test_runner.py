@@ -360,3 +360,38 @@ def test_a_run_extracts_once_and_its_notebooks_read_the_tables(
     progress = io.StringIO()
     runner.run_notebooks(**kwargs, progress=progress, force=True)
     assert progress.getvalue().startswith("extract corpus … tables current (")
+
+
+# --- notebooks side by side --------------------------------------------------------------------
+
+
+def test_notebooks_run_side_by_side_and_report_in_notebook_order(
+    tmp_path, make_notebooks, small_corpus
+):
+    """The first notebook ends only after the second has started: it needs both at once."""
+    ws = {
+        "corpus": small_corpus,
+        "notebooks": make_notebooks(tmp_path / "nb", "waits_for_partner", "signals_partner"),
+        "out": tmp_path / "figures",
+        "build": tmp_path / "build",
+    }
+    progress = io.StringIO()
+    result = runner.run_notebooks(
+        corpus_dir=ws["corpus"], out_dir=ws["out"], build_dir=ws["build"],
+        notebooks_dir=ws["notebooks"], jobs=2, progress=progress,
+    )  # fmt: skip
+    assert result.status == "ran"
+    lines = progress.getvalue().splitlines()
+    assert lines[1].startswith("[1/2] 01_waits_for_partner … ok")
+    assert lines[2].startswith("[2/2] 02_signals_partner … ok")
+    assert "notebooks: 2, 2 at a time" in (ws["build"] / "run.log").read_text()
+
+
+def test_one_job_runs_notebooks_one_after_the_other(tmp_path, make_notebooks, small_corpus):
+    notebooks = make_notebooks(tmp_path / "nb", "waits_for_partner", "signals_partner")
+    with pytest.raises(runner.NotebookFailed, match="no partner flag after 1 s"):
+        runner.run_notebooks(
+            corpus_dir=small_corpus, out_dir=tmp_path / "figures", build_dir=tmp_path / "build",
+            notebooks_dir=notebooks, jobs=1, parameters={"wait_s": 1},
+        )  # fmt: skip
+    assert not (tmp_path / "figures").exists()

@@ -24,6 +24,7 @@ import platform
 import shutil
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -160,7 +161,9 @@ def run_notebooks(
                 "output_dir": str(staging),
                 "tables_dir": str(tables),
             }
-            seconds = _execute_into(staging, notebooks, plan, paths, build, kernel_name, progress)
+            seconds = _execute_into(
+                staging, notebooks, plan, paths, build, kernel_name, progress, notebook_jobs(jobs)
+            )
             started = time.perf_counter()
             _finish_staging(staging, notebooks, build, ingest, fingerprint)
             stages["report"] = time.perf_counter() - started
@@ -527,27 +530,58 @@ def _execute_into(
     build: Path,
     kernel_name: str,
     progress: TextIO | None,
+    jobs: int = 1,
 ) -> dict[str, float]:
-    """Run every notebook with output_dir = `staging`; returns seconds per notebook."""
+    """Run every notebook with output_dir = `staging`, `jobs` kernels at a time; returns
+    seconds per notebook.
+
+    The notebooks are independent (each reads the run's tables and writes its own files), so
+    they run side by side. Progress lines and the failure raised follow notebook order, not
+    timing, so two runs of the same corpus print the same lines.
+    """
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    workers = max(1, min(jobs, len(notebooks)))
+    log.info("notebooks: %d, %d at a time", len(notebooks), workers)
     seconds: dict[str, float] = {}
-    with deterministic_environment():
-        for number, nb in enumerate(notebooks, start=1):
-            params = plan[nb.name] | _paths_for(nb, paths)
+    with deterministic_environment(), ThreadPoolExecutor(workers) as pool:
+        futures = [
+            pool.submit(_timed_execution, nb, plan[nb.name] | _paths_for(nb, paths), build,
+                        kernel_name)
+            for nb in notebooks
+        ]  # fmt: skip
+        for number, (nb, future) in enumerate(zip(notebooks, futures, strict=True), start=1):
             label = f"[{number}/{len(notebooks)}] {nb.name} …"
-            _say(progress, label, end=" ")
-            log.info("%s: parameters %s", nb.name, json.dumps(params, sort_keys=True))
-            started = time.perf_counter()
-            try:
-                execute_notebook(nb, params, build / nb.path.name, kernel_name)
-            except NotebookFailed:
-                _say(progress, f"FAILED ({time.perf_counter() - started:.1f} s)")
-                raise
-            seconds[nb.name] = time.perf_counter() - started
-            _say(progress, f"ok ({seconds[nb.name]:.1f} s)")
-            log.info("%s: ok in %.1f s", nb.name, seconds[nb.name])
+            elapsed, failure = future.result()
+            if failure is not None:
+                _say(progress, f"{label} FAILED ({elapsed:.1f} s)")
+                for pending in futures:
+                    pending.cancel()  # those not started yet; running ones end on their own
+                raise failure
+            seconds[nb.name] = elapsed
+            _say(progress, f"{label} ok ({elapsed:.1f} s)")
+            log.info("%s: ok in %.1f s", nb.name, elapsed)
     return seconds
+
+
+def notebook_jobs(jobs: int | None) -> int:
+    """Kernels at a time: `jobs`, or every core this process may use."""
+    from salient.run.engines import default_jobs
+
+    return jobs if jobs else default_jobs()
+
+
+def _timed_execution(
+    nb: Notebook, params: dict[str, Any], build: Path, kernel_name: str
+) -> tuple[float, NotebookFailed | None]:
+    """(seconds, None) when the notebook ran, (seconds, the failure) when it did not."""
+    log.info("%s: parameters %s", nb.name, json.dumps(params, sort_keys=True))
+    started = time.perf_counter()
+    try:
+        execute_notebook(nb, params, build / nb.path.name, kernel_name)
+    except NotebookFailed as failure:
+        return time.perf_counter() - started, failure
+    return time.perf_counter() - started, None
 
 
 def _paths_for(nb: Notebook, paths: dict[str, str]) -> dict[str, str]:
