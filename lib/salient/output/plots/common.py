@@ -72,7 +72,7 @@ cap, a 2,000-article corpus made 10-40 MB PNGs and a 3 GB notebook kernel."""
 MAX_HEATMAP_ARTICLES = 30
 """Most article columns in the drone heatmap; the rest are summed into one 'other' column."""
 
-MAX_NOTE_NAMES = 40
+MAX_NOTE_NAMES = 12
 """Most article ids or attributions a source note names; the rest are counted, not listed."""
 
 _RC = {

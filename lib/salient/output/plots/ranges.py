@@ -4,6 +4,8 @@ ratios (stated and implied), one labelled row per claim.
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -36,14 +38,21 @@ from salient.output.plots.common import (
 )
 
 SIDE_ORDER = {s: i for i, s in enumerate(SIDE_COLOURS)}
+MAX_ROW_LABELS = 4
+"""A drawn row names at most this many claim labels; a long list would squeeze the axes away."""
+GROUP_FIELDS = ["group_id", "claim_ids", "value_low", "value_best", "value_high", "hedge",
+                "n_articles", "contradiction"]  # fmt: skip
+POINT_FIELDS = ["claim_id", "label", "source_label", "side", "as_of", "as_of_earliest", "unit",
+                "value_low", "value_best", "value_high", "hedge", "casualty_kind"]  # fmt: skip
+"""The fields a drawn row reads from consolidated groups and from labelled claims."""
 
 
-def _groups_by_claim(consolidated: pd.DataFrame | None) -> dict[str, pd.Series]:
-    """claim_id → its consolidated group row."""
+def _groups_by_claim(consolidated: pd.DataFrame | None) -> dict[str, dict]:
+    """claim_id → its consolidated group row (as a dict: rows of a large corpus are many)."""
     if consolidated is None or consolidated.empty:
         return {}
-    out: dict[str, pd.Series] = {}
-    for _, group in consolidated.iterrows():
+    out: dict[str, dict] = {}
+    for group in consolidated[GROUP_FIELDS].to_dict("records"):
         for claim_id in str(group["claim_ids"]).split(";"):
             out[claim_id] = group
     return out
@@ -58,34 +67,18 @@ def range_rows(
     all its claims ("P1, P4"); `contradiction` comes from the group. Without `consolidated`
     every claim is its own row.
     """
-    pts = label_points(view, prefix)
     by_claim = _groups_by_claim(consolidated)
-    pts["group_id"] = [
-        str(by_claim[c]["group_id"]) if c in by_claim else c for c in pts["claim_id"]
-    ]
-    rows = []
-    for gid, members in pts.groupby("group_id", sort=False):
-        group = by_claim.get(members["claim_id"].iloc[0])
-        first = members.iloc[0]
-        source = "; ".join(sorted(set(members["source_label"].astype(str))))
-        when = first["as_of"] if isinstance(first["as_of"], str) and first["as_of"] else "undated"
-        base = group if group is not None else first
-        rows.append(
-            {
-                "labels": ", ".join(members["label"]) + _kind_note(first),
-                "group_id": gid,
-                "side": first["side"],
-                "who_when": f"{_short(source, 34)}, {when}",
-                "as_of_earliest": first["as_of_earliest"],
-                "value_low": base["value_low"],
-                "value_best": base["value_best"],
-                "value_high": base["value_high"],
-                "hedge": base["hedge"],
-                "unit": first["unit"],
-                "n_articles": int(group["n_articles"]) if group is not None else 1,
-                "contradiction": bool(group["contradiction"]) if group is not None else False,
-            }
+    members_of: dict[str, list[dict]] = {}  # in order of first appearance
+    points = label_points(view, prefix)
+    for point in points[[c for c in POINT_FIELDS if c in points]].to_dict("records"):
+        group = by_claim.get(point["claim_id"])
+        members_of.setdefault(str(group["group_id"]) if group else point["claim_id"], []).append(
+            point
         )
+    rows = [
+        _range_row(gid, members, by_claim.get(members[0]["claim_id"]))
+        for gid, members in members_of.items()
+    ]
     out = pd.DataFrame(
         rows,
         columns=[
@@ -102,6 +95,41 @@ def range_rows(
     return out.drop(columns="side_rank").reset_index(drop=True)
 
 
+def _range_row(gid: str, members: list[dict], group: dict | None) -> dict:
+    """The drawn row of one estimate: its group's bounds when it has one, else its claim's."""
+    first = members[0]
+    source = "; ".join(sorted({str(m["source_label"]) for m in members}))
+    when = first["as_of"] if isinstance(first["as_of"], str) and first["as_of"] else "undated"
+    base = group if group is not None else first
+    return {
+        "labels": ", ".join(m["label"] for m in members) + _kind_note(first),
+        "group_id": gid,
+        "side": first["side"],
+        "who_when": f"{_short(source, 34)}, {when}",
+        "as_of_earliest": first["as_of_earliest"],
+        "value_low": base["value_low"],
+        "value_best": base["value_best"],
+        "value_high": base["value_high"],
+        "hedge": base["hedge"],
+        "unit": first["unit"],
+        "n_articles": int(group["n_articles"]) if group is not None else 1,
+        "contradiction": bool(group["contradiction"]) if group is not None else False,
+    }
+
+
+def few_labels(labels: str, keep: int = MAX_ROW_LABELS) -> str:
+    """A row's labels as drawn: past `keep`, the first ones and "+N" (the table has them all).
+
+    >>> few_labels("P1, P2, P3, P4, P5, P6 (killed)", keep=3)
+    'P1, P2, P3 +3 (killed)'
+    """
+    names, kind = re.fullmatch(r"(.*?)((?: \(.*\))?)", labels).groups()
+    parts = names.split(", ")
+    if len(parts) <= keep:
+        return labels
+    return f"{', '.join(parts[:keep])} +{len(parts) - keep}{kind}"
+
+
 def _point(low: float, best: float, high: float) -> float:
     """Where to put the marker: best, else the middle of low–high, else the one bound."""
     if _finite(best):
@@ -111,7 +139,7 @@ def _point(low: float, best: float, high: float) -> float:
     return low if _finite(low) else high
 
 
-def _kind_note(claim: pd.Series) -> str:
+def _kind_note(claim: dict) -> str:
     """' (killed)', ' (captured)': a casualty's kind, so kinds are never read as one measure."""
     kind = claim.get("casualty_kind")
     return f" ({str(kind).replace('_', ' ')})" if isinstance(kind, str) and kind else ""
@@ -133,7 +161,9 @@ def _draw_range_rows(ax: plt.Axes, rows: pd.DataFrame, *, colour_of: dict[str, s
         marker = HEDGE_MARKERS.get(row["hedge"], "o")
         ax.plot(point, y, marker, color=colour, ms=8, mec="white", mew=0.6, zorder=4)
         _open_arrow(ax, row["hedge"], (point, y), colour, vertical=False, sign=1)
-        note = row["labels"] + (f"  ×{row['n_articles']} articles" if row["n_articles"] > 1 else "")
+        note = few_labels(row["labels"]) + (
+            f"  ×{row['n_articles']} articles" if row["n_articles"] > 1 else ""
+        )
         if row["contradiction"]:
             ax.plot(point, y, "o", ms=15, mfc="none", mec=CONTRADICTION_COLOUR, mew=2, zorder=5)
             note += "  ! contradicts another estimate"
