@@ -545,6 +545,16 @@ def test_a_yearless_day_just_before_its_anchor_stays_in_its_year():
     assert infer_publication_date(text).value == "2025-03-16"
 
 
+def test_a_yearless_since_looks_back_to_its_last_start():
+    text = (
+        "Losses have mounted since January, the governor said. Shelling hit the bridge on "
+        "9 April 2025."
+    )
+    assert infer_publication_date(text) == PublishedDate(
+        "2025-04-09", "inferred", "day", "2025-04-09", "2025-05-09"
+    )  # not January 2026, the next January after the stated day
+
+
 def test_future_dates_and_relative_forms_do_not_count():
     text = "The line held in May 2024. Talks will resume on 3 October 2024. Aid comes next week."
     assert infer_publication_date(text).value == "2024-06"

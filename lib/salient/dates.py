@@ -737,7 +737,9 @@ def infer_publication_date(text: str, *, today: dt.date | None = None) -> Publis
          give their first day;
        - a month(-day) without a year: in the year of the nearest preceding stated day or month
          (timelines), a year later if it would fall before it; with none preceding, the first
-         occurrence after the latest stated date (writers drop the year for recent dates).
+         occurrence after the latest stated date (writers drop the year for recent dates);
+         after "since" ("since January"), the last occurrence starting by that date instead,
+         as it names a start in the past.
        Relative forms ("last August", "on Tuesday", "next week") give no bound. Bounds after
        `today` are ignored (an article is not from the future).
 
@@ -905,7 +907,11 @@ def _yearless_bounds(usable: list[_Raw], stated: list[_Raw]) -> list[_Bound]:
         anchor = _preceding_anchor(raw, stated, resolved) or latest_stated
         if anchor is None:
             continue
-        candidate = _first_ending_after(raw, anchor - dt.timedelta(days=YEARLESS_LOOKBACK_DAYS))
+        if raw.relation == "since":  # "since January" names a start in the past
+            candidate = _last_starting_by(raw, anchor)
+        else:
+            floor = anchor - dt.timedelta(days=YEARLESS_LOOKBACK_DAYS)
+            candidate = _first_ending_after(raw, floor)
         if candidate:
             bounds.append(_Bound(candidate[1], candidate[0]))
     return bounds
@@ -927,6 +933,15 @@ def _first_ending_after(raw: _Raw, floor: dt.date) -> _Resolved | None:
     for year in range(floor.year, floor.year + 9):
         candidate = _with_year(raw, year)
         if candidate and candidate[2] >= floor:
+            return candidate
+    return None
+
+
+def _last_starting_by(raw: _Raw, ceiling: dt.date) -> _Resolved | None:
+    """The last occurrence of a yearless month(-day) that starts on or before `ceiling`."""
+    for year in range(ceiling.year, ceiling.year - 9, -1):
+        candidate = _with_year(raw, year)
+        if candidate and candidate[1] <= ceiling:
             return candidate
     return None
 
