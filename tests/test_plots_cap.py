@@ -70,7 +70,7 @@ def test_troops_chart_of_500_claims_draws_the_cap_and_says_how_many_are_left_out
     note = _notes(fig).replace("\n", " ")
     assert f"{498 - CAP} of 498 rows not drawn" in note
     assert "troops.csv lists every claim" in note
-    assert "and 460 more (see the table)" in note  # 500 article ids are not all listed
+    assert f"and {500 - plots.MAX_NOTE_NAMES} more (see the table)" in note  # not all 500 ids
     assert "×3 articles" in "\n".join(t.get_text() for t in fig.axes[0].texts)
     table = plots.range_table(troops, "P")
     assert len(table) == 500 and table["label"].is_unique

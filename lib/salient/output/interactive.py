@@ -27,7 +27,9 @@ from IPython.display import HTML
 
 from salient.output.plots import SIDE_COLOURS, cap_article_columns, cap_rows, drone_counts
 
-TABLE_MAX_BYTES = 2**21  # itables samples bigger tables down; claims tables stay whole below this
+TABLE_MAX_BYTES = 2**19
+"""itables embeds at most about this much table data (its HTML is about three times larger); past
+it, itables shows the first and last rows and says so. The CSV beside it keeps every row."""
 MAX_INTERACTIVE_POINTS = 500
 """A claims chart embeds at most this many claims (about 1 kB each in the notebook and the
 report); past it the same ranking as the static charts decides (`plots.cap_rows`), and the
