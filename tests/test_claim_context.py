@@ -237,3 +237,19 @@ def test_a_total_mostly_over_the_theatre_is_a_multi_region_figure():
         "Air defences destroyed 70 Ukrainian drones overnight, most of them over Kursk region."
     )
     assert c.empty
+
+
+def test_a_date_in_a_later_clause_dates_that_clause_only():
+    c = claims_of(
+        "An officer said Ukraine still holds about 450 square kilometres in Kursk and that "
+        "his company advanced 3 km on Monday."
+    )
+    held = c.loc[c.category == "territory"].iloc[0]
+    assert (held.as_of, held.as_of_basis) == ("2025-02-12", "published")
+
+
+def test_a_date_earlier_in_the_sentence_still_dates_the_claim():
+    c = claims_of(
+        "On Monday the army said Ukraine still holds about 450 square kilometres in Kursk."
+    )
+    assert c.as_of.tolist() == ["2025-02-10"]

@@ -308,7 +308,14 @@ def _claim(
     if frame is not None and category in ("casualties", "troops"):
         side = _frame_side(sent.text, frame, category) or side
     cumulative = _is_cumulative(sent.text)
-    as_of = _as_of(number, dates, None if cumulative else para_date, article, frame, relayed)
+    as_of = _as_of(
+        number,
+        _dates_for(sent.text, number, dates),
+        None if cumulative else para_date,
+        article,
+        frame,
+        relayed,
+    )
     place, in_scope, reason = _scope(label, sent.text, number, places, heading, para_place, th)
     if category == "other" and in_scope:
         in_scope, reason = False, "not a military quantity (population, money, durations)"
@@ -665,6 +672,13 @@ def _as_of(
         "as_of_latest": None,
         "as_of_basis": "unknown",
     }
+
+
+def _dates_for(text: str, n: Number, dates: list[DateMention]) -> list[DateMention]:
+    """The sentence's dates that can date the number: not one in a later clause ("Kyiv holds
+    500 km², and that his unit advanced 5 km on Sunday": Sunday dates the advance)."""
+    _, clause_end = scope.clause_bounds(text, n.start)
+    return [d for d in dates if d.start < clause_end]
 
 
 def _nearest(n: Number, dates: list[DateMention]) -> DateMention | None:
