@@ -253,3 +253,19 @@ def test_a_date_earlier_in_the_sentence_still_dates_the_claim():
         "On Monday the army said Ukraine still holds about 450 square kilometres in Kursk."
     )
     assert c.as_of.tolist() == ["2025-02-10"]
+
+
+def test_a_date_past_a_comma_tells_of_something_else():
+    c = claims_of(
+        "Analysts think Kyiv now holds around 300 square kilometres in Kursk, a third of what "
+        "it held last August."
+    )
+    assert c.as_of.tolist() == ["2025-02-12"]
+
+
+def test_a_reported_or_as_of_date_past_a_comma_still_dates_the_claim():
+    c = claims_of(
+        "Ukraine lost 900 soldiers in Kursk, the ministry said on Monday.\n"
+        "Ukraine held 300 square kilometres in Kursk, as of February 3."
+    )
+    assert c.as_of.tolist() == ["2025-02-10", "2025-02-03"]

@@ -63,6 +63,8 @@ _LIST_ITEM = re.compile(r"\s*(?:[-*•–—·]|\d{1,3}[.)])\s")
 _NAME_AFTER_ROLE = re.compile(r"\s[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)*$")
 # "Kyiv, August 13 — ", "KYIV, Aug 14 (Wire) - ": a place and day before the story's first dash
 _DATELINE_DASH = re.compile(r"[^—–]{1,60}?\b\d{1,2}(?:\s*\([^()]{1,40}\))?(\s[—–-]\s)")
+_COMMA = re.compile(r",(?!\d)")  # not the comma of "2,700"
+_AS_OF_TAIL = re.compile(r",\s*(?:as of|as at|by|on)\s*$", re.I)
 LEAD_MIN_WORDS = 8  # a shorter first line is a headline, byline or stamp, not the lead
 
 
@@ -678,7 +680,17 @@ def _dates_for(text: str, n: Number, dates: list[DateMention]) -> list[DateMenti
     """The sentence's dates that can date the number: not one in a later clause ("Kyiv holds
     500 km², and that his unit advanced 5 km on Sunday": Sunday dates the advance)."""
     _, clause_end = scope.clause_bounds(text, n.start)
-    return [d for d in dates if d.start < clause_end]
+    return [d for d in dates if d.start < clause_end and not _past_a_comma(text, n.end, d.start)]
+
+
+def _past_a_comma(text: str, end: int, date_start: int) -> bool:
+    """A date after the number and a comma, with no reporting verb between, tells of something
+    else ("350 km², a quarter of what it held last August"); "..., the army said on Monday"
+    still dates the number."""
+    between = text[end:date_start]
+    if date_start <= end or _COMMA.search(between) is None or _AS_OF_TAIL.search(between):
+        return False  # "..., as of Monday" still dates it
+    return not context.names_a_report(between)
 
 
 def _nearest(n: Number, dates: list[DateMention]) -> DateMention | None:

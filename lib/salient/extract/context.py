@@ -191,6 +191,11 @@ def attribution(sentence: str, pos: int) -> str:
     return (before[-1] if before else cleaned[0][:2])[1]
 
 
+def names_a_report(text: str) -> bool:
+    """Whether `text` holds a reporting verb ("said", "told", "claimed", ...)."""
+    return _VERB.search(text) is not None
+
+
 def speaker(sentence: str) -> str:
     """Who a later "he said" can mean: the last subject of a reporting verb in the sentence
     ("Gerasimov reported ..., according to TASS" → Gerasimov), else its "according to" source."""
