@@ -248,8 +248,16 @@ def test_range_across_new_year_borrows_the_previous_year():
 def test_between_and_is_a_range_but_plain_and_is_not():
     ranged = find_dates("Between 3 May 2024 and 9 May 2024 the shelling stopped.")
     assert [m.relation for m in ranged] == ["range_start", "range_end"]
-    listed = find_dates("Troops arrived in January and February.")
+    listed = find_dates("Troops arrived on 3 January and 5 February.")
     assert [m.relation for m in listed] == ["at", "at"]
+    repeated = find_dates("Troops arrived in January and in March.")
+    assert [m.relation for m in repeated] == ["at", "at"]
+
+
+def test_two_whole_months_after_one_preposition_are_one_period():
+    # "sent 3,000 troops in January and February": a count over both months, as of the second
+    period = find_dates("Troops arrived in January and February.")
+    assert [m.relation for m in period] == ["range_start", "range_end"]
 
 
 def test_day_range_in_one_month():

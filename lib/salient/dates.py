@@ -231,6 +231,7 @@ _UNTIL_CUES = {"until", "till", "up to", "up until", "through", "before"}
 
 # What may stand between two mentions that form a range ("Late October to November 2024").
 _RANGE_GAP_RE = re.compile(r"(?i)\s*(?:-|–|—|to|until|till|through|and)\s*")
+_IN_BEFORE_RE = re.compile(r"\b(?:in|during|over|throughout)\s+$", re.I)
 _BETWEEN_RE = re.compile(r"(?i)\bbetween\s+$")
 _LAST_WORD_RE = re.compile(r"([A-Za-z]+)\s+$")
 _NEXT_WORD_RE = re.compile(r"\s+([A-Za-z]+)")
@@ -501,10 +502,18 @@ def _link_ranges(raws: list[_Raw], text: str) -> None:
         gap = text[first.end : second.start]
         if not _RANGE_GAP_RE.fullmatch(gap):
             continue
-        if gap.strip().lower() == "and" and not _BETWEEN_RE.search(text, 0, first.start):
+        if gap.strip().lower() == "and" and not (
+            _BETWEEN_RE.search(text, 0, first.start) or _months_of_one_period(first, second, text)
+        ):
             continue
         first.relation, second.relation = "range_start", "range_end"
         _lend_year(first, second)
+
+
+def _months_of_one_period(first: _Raw, second: _Raw, text: str) -> bool:
+    """'in January and February': two whole months after one preposition are one period."""
+    whole_months = all(r.kind == "date" and r.day is None and r.month for r in (first, second))
+    return whole_months and _IN_BEFORE_RE.search(text, 0, first.start) is not None
 
 
 def _lend_year(first: _Raw, second: _Raw) -> None:
