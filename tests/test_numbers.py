@@ -34,6 +34,9 @@ from salient.extract.numbers import find_numbers
         ("two-thirds of the ground", "two-thirds", 66.7, 66.7, 66.7, "exact"),
         ("three dozen boats", "three dozen", 36, 36, 36, "exact"),
         ("hundreds of trucks", "hundreds", 200, None, 999, "vague"),
+        ("several hundred sappers", "several hundred", 300, None, 999, "vague"),
+        ("tens of thousands of conscripts", "tens of thousands", 20000, None, 99999, "vague"),
+        ("a few thousand marines", "a few thousand", 2000, None, 5000, "vague"),
         ("a €2bn grant", "€2bn", 2e9, 2e9, 2e9, "exact"),
     ],
 )

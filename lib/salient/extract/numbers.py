@@ -86,9 +86,13 @@ VAGUE = {
     "a few thousand": (2000.0, 5000.0),
 }
 
+# Verbose patterns drop literal spaces: "several hundred" must be written with \s+.
+_VAGUE_ALTERNATIVES = [
+    r"\s+".join(map(re.escape, k.split())) for k in sorted(VAGUE, key=len, reverse=True)
+]
 ATOM = re.compile(
     rf"""
-    (?P<vague>\b(?:{"|".join(sorted(VAGUE, key=len, reverse=True))})\b)
+    (?P<vague>\b(?:{"|".join(_VAGUE_ALTERNATIVES)})\b)
     | (?P<frac>\b(?:one|a|two|three|four|nine)[\s-](?:{"|".join(_FRACTION)})(?=\s+of\b)
         | \bhalf(?=\s+of\b))
     | (?P<halfscale>\bhalf\s+a\s+(?:million|billion)\b)
