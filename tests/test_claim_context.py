@@ -21,12 +21,20 @@ def claims_of(body: str, title: str = "Fighting in Kursk goes on"):
 def test_a_relayed_report_keeps_only_the_month_of_publication():
     c = claims_of(
         "Ukraine's army chief says his troops hold about 600 sq km in Kursk, a news agency "
-        "reports, citing his evening address.\n"
+        "reports, citing his press officers.\n"
         "Russian units lost 300 soldiers near Sudzha."
     )
     assert c.as_of.tolist() == ["2025-02", "2025-02"]
     assert c.as_of_precision.tolist() == ["month", "month"]
     assert (c.as_of_earliest[0], c.as_of_latest[0]) == ("2025-02-01", "2025-02-28")
+
+
+def test_citing_evidence_rather_than_a_source_is_no_relay():
+    c = claims_of(
+        "Ukraine's army chief says his troops hold about 600 sq km in Kursk, citing drone "
+        "footage from the front."
+    )
+    assert (c.as_of[0], c.attributed_to[0]) == ("2025-02-12", "Ukraine's army chief")
 
 
 def test_a_report_of_its_own_keeps_the_publication_day():

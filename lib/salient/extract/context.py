@@ -288,29 +288,40 @@ def resolve_reference(source: str, named: list[str]) -> str:
 
 
 @cache
-def _relay_cues() -> re.Pattern:
-    """data/relay_cues.csv: words that say a text passes on another outlet's or person's report."""
-    cues = sorted((r["cue"] for r in _csv_rows("relay_cues.csv")), key=len, reverse=True)
-    return re.compile(r"\b(?:%s)\b" % "|".join(re.escape(c) for c in cues), re.I)
+def _relay_cues() -> tuple[re.Pattern, dict[str, str]]:
+    """data/relay_cues.csv: words that say a text passes on another's report, and whether the
+    phrase after them names the report's origin ("citing X") or the outlet relaying it
+    ("reported by X")."""
+    rows = _csv_rows("relay_cues.csv")
+    cues = "|".join(re.escape(r["cue"]) for r in sorted(rows, key=lambda r: -len(r["cue"])))
+    # The phrase runs to punctuation or to the next cue ("reported by X with reference to Y").
+    pattern = rf"\b(?P<cue>{cues})\s+(?P<src>(?:(?!\b(?:{cues})\b)[^,.;:\"“”(])+)"
+    return re.compile(pattern, re.I), {r["cue"].lower(): r["names"] for r in rows}
+
+
+def _relays(lead: str) -> list[tuple[str, str]]:
+    """(what the phrase names, source) for each relay cue of the lead followed by a source."""
+    pattern, names = _relay_cues()
+    found = []
+    for m in pattern.finditer(lead):
+        source = clean_source(m.group("src"))
+        if source and source != "<pronoun>":
+            found.append((names[" ".join(m.group("cue").lower().split())], source))
+    return found
 
 
 def relays_a_report(lead: str) -> bool:
     """Whether an article's lead says it passes on someone else's report ("..., citing the
-    commander", "This was reported by X with reference to Y"). Such a report carries the
-    statement some time after it was made, so the publication day does not pin the claim's day."""
-    return bool(_relay_cues().search(lead))
-
-
-_RELAYED_FROM = re.compile(
-    r"\b(?:citing|with reference to|in reference to)\s+(?P<src>[^,.;:\"“”(]+)", re.I
-)
+    commander", "This was reported by X with reference to Y"); "citing drone footage" names no
+    source and does not count. Such a report carries the statement some time after it was
+    made, so the publication day does not pin the claim's day."""
+    return bool(_relays(lead))
 
 
 def relayed_source(lead: str) -> str:
     """Whom a relayed report passes on ("..., citing the army chief", "with reference to X"):
     the source of the figures the article gives without naming one."""
-    m = _RELAYED_FROM.search(lead)
-    return clean_source(m.group("src")) if m else ""
+    return next((source for names, source in _relays(lead) if names == "origin"), "")
 
 
 def opening_attribution(sentence: str) -> str:
@@ -375,7 +386,7 @@ def _trimmed_source(src: str) -> str:
     if re.search(r"(?:^|\s)(?:I|we|We|my|My|our|Our)(?:\s|$)", src):
         return ""  # the author speaking: not an outside source
     if src[0].islower() and not re.search(
-        r"ministry|officials?|sources?|analysts?|bloggers?|experts?|intelligence|reports?|officers?|"
+        r"ministry|officials?|sources?|analysts?|bloggers?|experts?|intelligence|reports?|officers?|staff|aides?|"
         r"commanders?|maps|agency|authorities|researchers|mappers|engineers|think tank|institute|group|"
         r"observers|monitors|correspondents?|governors?|spokes\w+",
         src,
