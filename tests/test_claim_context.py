@@ -61,7 +61,7 @@ def test_a_dated_claim_in_a_relayed_report_keeps_its_own_day():
 def test_a_dateline_dates_the_report_not_the_claim():
     c = claims_of(
         "Kyiv, February 11 — Ukraine's army chief said his troops hold about 600 sq km in "
-        "Kursk, a wire service reported, citing his staff."
+        "Kursk, a wire service reported, citing his aides."
     )
     assert (c.as_of[0], c.as_of_basis[0]) == ("2025-02", "published")
 

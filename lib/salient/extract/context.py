@@ -386,7 +386,7 @@ def _trimmed_source(src: str) -> str:
     if re.search(r"(?:^|\s)(?:I|we|We|my|My|our|Our)(?:\s|$)", src):
         return ""  # the author speaking: not an outside source
     if src[0].islower() and not re.search(
-        r"ministry|officials?|sources?|analysts?|bloggers?|experts?|intelligence|reports?|officers?|staff|aides?|"
+        r"ministry|officials?|sources?|analysts?|bloggers?|experts?|intelligence|reports?|officers?|aides?|"
         r"commanders?|maps|agency|authorities|researchers|mappers|engineers|think tank|institute|group|"
         r"observers|monitors|correspondents?|governors?|spokes\w+",
         src,
