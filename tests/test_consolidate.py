@@ -11,6 +11,7 @@ from salient.analysis.consolidate import (
     CONSOLIDATED,
     MAX_NOTED_CONFLICTS,
     _accepts,
+    _candidate,
     _Group,
     consolidate,
     dates_compatible,
@@ -307,7 +308,7 @@ def test_group_bounds_accept_exactly_what_every_member_accepts(members, candidat
     every_member = all(
         same_values(m, candidate) and dates_compatible(m, candidate) for m in members
     )
-    assert _accepts(group, candidate, 0.02) == every_member
+    assert _accepts(group, _candidate(candidate), 0.02) == every_member
 
 
 def test_a_note_names_at_most_five_conflicts_and_counts_the_rest():

@@ -101,6 +101,9 @@ COLUMNS = list(CONSOLIDATED.columns)
 
 
 VALUE_COLUMNS = ("value_low", "value_best", "value_high")
+RECORD_FIELDS = ("claim_id", "article_id", "attributed_to", "hedge", *VALUE_COLUMNS, "as_of",
+                 "as_of_precision", "as_of_earliest", "as_of_latest")  # fmt: skip
+"""The claim fields grouping and merging read, besides KEY (a large corpus has many claims)."""
 MAX_NOTED_CONFLICTS = 5
 """A group's note names at most this many conflicting groups (`contradicts` lists them all)."""
 
@@ -186,7 +189,7 @@ def consolidate(
 def _scoped_records(claims: pd.DataFrame) -> list[dict]:
     """In-scope body claims as dicts, with missing strings as None."""
     mask = claims["in_scope"].astype(bool) & (claims["section"] == "body")
-    scoped = claims.loc[mask]
+    scoped = claims.loc[mask, [*KEY, *RECORD_FIELDS]]
     records = scoped.astype(object).where(scoped.notna(), None).to_dict("records")
     for rec in records:
         rec["measure"] = rec.get("measure") or ""
@@ -251,7 +254,8 @@ def _cluster(records: list[dict], rel_tol: float) -> list[_Group]:
         for group in open_groups:
             (still_open if _reachable(group, rec, rel_tol) else closed).append(group)
         open_groups = still_open
-        target = next((g for g in open_groups if _accepts(g, rec, rel_tol)), None)
+        candidate = _candidate(rec)
+        target = next((g for g in open_groups if _accepts(g, candidate, rel_tol)), None)
         if target is None:
             target = _Group()
             open_groups.append(target)
@@ -280,16 +284,28 @@ def _reachable(group: _Group, rec: dict, rel_tol: float) -> bool:
     return best <= first / (1 - rel_tol) + 1e-9 if rel_tol < 1 else True
 
 
-def _accepts(group: _Group, rec: dict, rel_tol: float) -> bool:
-    """Complete linkage: `rec` states the same values as every member, at a compatible date."""
-    bounds = group.bounds
-    if bounds.negative or rel_tol >= 1 or any((rec[c] or 0) < 0 for c in VALUE_COLUMNS):
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A claim being placed, with what every group check needs computed once."""
+
+    rec: dict
+    span: tuple[str, str] | None
+    negative: bool
+
+
+def _candidate(rec: dict) -> _Candidate:
+    return _Candidate(rec, _span(rec), any((rec[c] or 0) < 0 for c in VALUE_COLUMNS))
+
+
+def _accepts(group: _Group, candidate: _Candidate, rel_tol: float) -> bool:
+    """Complete linkage: the claim states the same values as every member, at a compatible date."""
+    bounds, rec = group.bounds, candidate.rec
+    if bounds.negative or candidate.negative or rel_tol >= 1:
         return all(same_values(m, rec, rel_tol) and dates_compatible(m, rec) for m in group.members)
-    return _dates_overlap_all(bounds, rec) and _values_match_all(bounds, rec, rel_tol)
+    return _dates_overlap_all(bounds, candidate.span) and _values_match_all(bounds, rec, rel_tol)
 
 
-def _dates_overlap_all(bounds: _Bounds, rec: dict) -> bool:
-    span = _span(rec)
+def _dates_overlap_all(bounds: _Bounds, span: tuple[str, str] | None) -> bool:
     if span is None or bounds.latest_start is None:
         return True
     return span[0] <= bounds.earliest_end and bounds.latest_start <= span[1]
