@@ -240,7 +240,7 @@ def stage_table(result, notebooks: bool) -> dict[str, float]:
         "extract (claims, drones; cached per batch)": seconds.get("extract.extract", 0)
         + seconds.get("extract.cache_write", 0),
         "tables (frames, schemas, reviews)": seconds.get("extract.tables", 0),
-        "views": seconds.get("extract.views", 0),
+        "views (incl. consolidate)": seconds.get("extract.views", 0),
         "write CSV + Parquet": seconds.get("extract.write", 0),
     }
     if notebooks:
@@ -248,17 +248,6 @@ def stage_table(result, notebooks: bool) -> dict[str, float]:
             stages[f"notebook {name}"] = value
         stages["report + publish"] = seconds.get("report", 0) + seconds.get("publish", 0)
     return stages
-
-
-def consolidate_seconds(tables: Path) -> float:
-    """Time of `consolidate` over the run's claims (each notebook calls it)."""
-    from salient.analysis.consolidate import consolidate
-    from salient.run import pipeline
-
-    claims = pipeline.read_tables(tables).claims
-    started = time.perf_counter()
-    consolidate(claims)
-    return time.perf_counter() - started
 
 
 def quantulum_ratio(corpus: Path, sample: int) -> str:
@@ -335,9 +324,6 @@ def main() -> None:
     stages = stage_table(result, notebooks)
     del result  # the tables of one run must not stay alive into the next: peak RSS is per run
     gc.collect()
-    stages["consolidate (once; each notebook calls it)"] = consolidate_seconds(
-        ws["build"] / "tables"
-    )
     say("\nstage seconds, cold run:")
     for name, value in stages.items():
         say(f"  {name:<44} {value:8.2f}")

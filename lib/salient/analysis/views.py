@@ -14,7 +14,9 @@ as "unreviewed" when the claims have none), sorts by as_of_earliest, article_id,
 - `cite`: `article_id [char_start:char_end] “quantity_text”`.
 
 `VIEWS` maps the CSV names the CLI writes to functions of `(claims, drone_mentions, articles)`;
-`build_views` runs them all.
+`build_views` runs them all. `consolidated` (salient.analysis.consolidate: repeated figures merged
+across articles, contradictions flagged) is one of them, so a run consolidates once and every
+notebook reads the same table.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from salient.analysis.consolidate import consolidate
 from salient.schemas import REVIEW_COLUMNS
 
 SORT_KEYS = ["as_of_earliest", "article_id", "char_start"]
@@ -305,6 +308,7 @@ VIEWS: dict[str, ViewFn] = {
     "casualties": lambda claims, mentions, articles: casualties(claims, articles),
     "ratios": lambda claims, mentions, articles: ratios(claims, articles),
     "drones": lambda claims, mentions, articles: drones(mentions),
+    "consolidated": lambda claims, mentions, articles: consolidate(claims),
 }
 """CSV name → view of (claims, drone_mentions, articles-or-None)."""
 
