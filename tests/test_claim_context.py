@@ -277,3 +277,11 @@ def test_a_reported_or_as_of_date_past_a_comma_still_dates_the_claim():
         "Ukraine held 300 square kilometres in Kursk, as of February 3."
     )
     assert c.as_of.tolist() == ["2025-02-10", "2025-02-03"]
+
+
+def test_each_count_in_a_list_keeps_its_own_noun():
+    c = claims_of(
+        "In Kursk two cars, two jeeps and four mortars of the Ukrainian army were destroyed."
+    )
+    got = sorted(zip(c.quantity_text, c.unit, strict=True))
+    assert got == [("four mortars", "mortars"), ("two cars", "vehicles")]

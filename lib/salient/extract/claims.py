@@ -428,6 +428,8 @@ def _unit_for(text: str, n: Number, frame: syntax.NumberFrame | None = None) -> 
         # ("20 armored personnel carriers" counts carriers, not personnel).
         if parsed and (noun is None or n.end + noun[2] + shift < frame.noun_end):
             return _Unit(parsed[0], parsed[1], 1.0, frame.noun_end)
+        if parsed is None and noun is not None and n.end < frame.noun_end < n.end + noun[2] + shift:
+            noun = None  # the window ran past the counted noun: "two cars and four mortars"
     if noun:
         unit, category, end = noun
         return _Unit(unit, category, 1.0, n.end + end + shift)
