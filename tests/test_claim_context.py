@@ -285,3 +285,12 @@ def test_each_count_in_a_list_keeps_its_own_noun():
     )
     got = sorted(zip(c.quantity_text, c.unit, strict=True))
     assert got == [("four mortars", "mortars"), ("two cars", "vehicles")]
+
+
+def test_an_inventory_line_labels_each_number_with_the_word_before_it():
+    c = claims_of(
+        "Russian losses in Kursk this month included: tanks - 9, infantry fighting vehicles - "
+        "17, artillery systems - 40, motorcycles and quad bikes - 12."
+    )
+    got = dict(zip(c.value_best, c.unit, strict=True))
+    assert got == {9.0: "tanks", 17.0: "vehicles", 40.0: "artillery systems", 12.0: "motorcycles"}

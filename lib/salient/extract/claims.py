@@ -420,6 +420,9 @@ def _unit_for(text: str, n: Number, frame: syntax.NumberFrame | None = None) -> 
         )
     if n.kind == "percent":
         return _Unit("percent", "territory" if _TERRITORY_OF.match(rest) else "other")
+    listed = units.noun_before(text[: n.start])
+    if listed:  # an inventory line: "tanks - 14, armored vehicles - 38" (before any parse)
+        return _Unit(listed[0], listed[1])
     noun = units.noun_after(rest)
     shift = len(text[n.end :]) - len(rest)
     if frame is not None and frame.noun:
@@ -433,9 +436,6 @@ def _unit_for(text: str, n: Number, frame: syntax.NumberFrame | None = None) -> 
     if noun:
         unit, category, end = noun
         return _Unit(unit, category, 1.0, n.end + end + shift)
-    listed = units.noun_before(text[: n.start])
-    if listed:  # an inventory line: "tanks - 14, armored vehicles - 38"
-        return _Unit(listed[0], listed[1])
     if frame is not None and frame.noun:
         return _Unit("count", "other")  # counts a noun outside the lexicon ("units of equipment")
     return _inferred_unit(text, n)

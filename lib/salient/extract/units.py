@@ -95,7 +95,11 @@ def noun_phrase_unit(phrase: str) -> tuple[str, str] | None:
 def _noun_before_pattern() -> re.Pattern:
     names = sorted(nouns(), key=len, reverse=True)
     alternation = "|".join(re.escape(n) for n in names)
-    return re.compile(rf"\b(?P<noun>{alternation})\s*(?:-|–|—|:)\s*$", re.IGNORECASE)
+    # "motorcycles and ATVs - 61": the first of two coordinated labels names the unit
+    return re.compile(
+        rf"\b(?P<noun>{alternation})(?:\s+(?:and|&)(?:\s+[\w-]+){{1,2}})?\s*(?:-|–|—|:)\s*$",
+        re.IGNORECASE,
+    )
 
 
 def noun_before(text: str) -> tuple[str, str] | None:
