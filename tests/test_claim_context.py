@@ -201,7 +201,7 @@ def test_a_subject_before_a_dash_is_still_a_source():
 def test_a_relayed_report_credits_whom_it_cites_for_figures_it_does_not_attribute():
     c = claims_of(
         "Ukrainian units pushed on near Sudzha overnight. This was reported by a news agency "
-        "with reference to the commander of the northern group of forces Ivan Petrenko on "
+        "with reference to the commander of the northern group of forces of Ukraine Ivan Petrenko on "
         "his channel.\n"
         "Russian losses in Kursk reached 900 soldiers over the week.\n"
         "Russia's defence ministry said 40 Russian soldiers were captured in Kursk."

@@ -377,8 +377,11 @@ def _trimmed_source(src: str) -> str:
     src = re.sub(r"\s+(?:has|have|had|is|was|were|will|would|also|now)$", "", src)
     words = src.split()
     if len(words) > 8 and _NAME_AT_END.search(src):  # "the commander of the ... Ivan Petrenko"
-        src = _NAME_AT_END.search(src).group(1).strip()
-        words = src.split()
+        words = _NAME_AT_END.search(src).group(1).split()
+        _, _, side_of = side_lexicon()
+        while len(words) > 2 and words[0].lower() in side_of:
+            words = words[1:]  # "... of the Armed Forces of Ukraine Oleksandr Syrskyi"
+        src = " ".join(words)
     if not words or len(words) > 8:
         return ""
     if _PRONOUN.match(src):
