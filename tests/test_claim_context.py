@@ -294,3 +294,8 @@ def test_an_inventory_line_labels_each_number_with_the_word_before_it():
     )
     got = dict(zip(c.value_best, c.unit, strict=True))
     assert got == {9.0: "tanks", 17.0: "vehicles", 40.0: "artillery systems", 12.0: "motorcycles"}
+
+
+def test_drones_brought_down_belong_to_the_other_side():
+    c = claims_of("A Ukrainian air defence unit said it had brought down 15 drones over Kursk.")
+    assert c.side.tolist() == ["RU"]

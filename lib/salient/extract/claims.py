@@ -44,7 +44,9 @@ _PASSIVE_LOSS = re.compile(
     re.I,
 )
 _DESTROY_VERB = re.compile(
-    r"\b(?:destroyed|destroying|hit|struck|downed|shot down|knocked out)\b", re.I
+    r"\b(?:destroyed|destroying|hit|struck|downed|shot down|knocked out|brought down|"
+    r"intercepted|took out|taken out)\b",
+    re.I,
 )
 _TOPIC_SHIFT = re.compile(
     r"^(?:Separately|Elsewhere|In other (?:news|developments)|Meanwhile, in)\b"
