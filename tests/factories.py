@@ -30,6 +30,7 @@ def make_claim(
     text: str | None = None,
     sentence: str | None = None,
     sentence_start: int | None = None,
+    plausibility: str = "",
 ) -> dict:
     """One valid claims row from a few keyword arguments.
 
@@ -66,7 +67,7 @@ def make_claim(
         "place": "Kursk",
         "in_scope": in_scope,
         "scope_reason": "theatre named",
-        "plausibility": "",
+        "plausibility": plausibility,
         "section": section,
         "sentence": sentence or f"They counted {text} there.",
         "sentence_start": start - 13 if sentence_start is None else sentence_start,

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from salient.analysis import review
+from salient.analysis import review, triage, views
 from salient.analysis.consolidate import consolidate
 from salient.analysis.views import build_views, territory, troops
 from salient.run.pipeline import extract_corpus, write_tables
@@ -375,3 +375,56 @@ def test_the_run_log_lists_orphaned_and_malformed_reviews(corpus, tmp_path, capl
         "review not applied: reviews.csv line 4: action 'maybe' is not one of reject, correct, "
         "confirm",
     ]
+
+
+# --- claims held back as implausible, end to end ------------------------------------------
+
+# Written for these tests: a third sentence with a count beyond the Kursk theatre's limit.
+BOAST = "A blogger claimed that Russia had massed 900,000 troops around Kursk that week.\n"
+BOAST_ID = "kursk_note@270-284"
+
+
+@pytest.fixture
+def boast_corpus(corpus: Path) -> Path:
+    (corpus / "kursk_note.txt").write_text(NOTE + BOAST, encoding="utf-8")
+    return corpus
+
+
+def test_a_held_back_claim_is_listed_then_drawn_once_confirmed_in_reviews_csv(boast_corpus):
+    ex = extract_corpus(boast_corpus)
+    flag = "more troops than fought in the whole Kursk theatre (900,000 > 250,000)"
+    assert ex.claims.set_index("claim_id").at[BOAST_ID, "plausibility"] == flag
+    assert list(ex.views["troops"]["claim_id"]) == [TROOPS_ID]
+    look = triage.needs_look(ex.claims, consolidate(ex.claims), ex.articles)
+    assert look.loc[look["held_back"], ["claim_id", "plausibility"]].values.tolist() == [
+        [BOAST_ID, flag]
+    ]
+    assert "1 claim is held back as implausible" in review.review_summary(
+        ex.claims, ex.review_log, ex.review_effects
+    )
+
+    review.use_corpus(boast_corpus, ex.claims)
+    review.confirm(BOAST_ID, note="the blogger did say so; shown as his claim")
+    ex = extract_corpus(boast_corpus)
+    assert list(ex.views["troops"]["claim_id"]) == [TROOPS_ID, BOAST_ID]
+    assert BOAST_ID not in set(triage.needs_look(ex.claims, consolidate(ex.claims))["claim_id"])
+    assert ex.review_effects[["view", "claim_id", "change"]].values.tolist() == [
+        ["troops", BOAST_ID, "added"]
+    ]
+    summary = review.review_summary(ex.claims, ex.review_log, ex.review_effects)
+    assert summary.endswith("No claim is held back as implausible.")
+
+
+def test_a_correction_is_checked_against_the_theatres_limits_again(boast_corpus):
+    write_reviews(boast_corpus, {"claim_id": BOAST_ID, "action": "correct", "value_best": "90000"})
+    ex = extract_corpus(boast_corpus)
+    assert ex.claims.set_index("claim_id").at[BOAST_ID, "plausibility"] == ""
+    assert list(ex.views["troops"]["claim_id"]) == [TROOPS_ID, BOAST_ID]
+    # 300,000 is within every army's size but beyond the Kursk theatre's: still held back
+    write_reviews(boast_corpus, {"claim_id": BOAST_ID, "action": "correct", "value_best": "300000"})
+    ex = extract_corpus(boast_corpus)
+    assert ex.claims.set_index("claim_id").at[BOAST_ID, "plausibility"] == (
+        "more troops than fought in the whole Kursk theatre (300,000 > 250,000)"
+    )
+    assert list(ex.views["troops"]["claim_id"]) == [TROOPS_ID]
+    assert list(views.held_back(ex.claims)["claim_id"]) == [BOAST_ID]

@@ -1,6 +1,8 @@
 """Claims from many articles → one row per distinct claim, with contradictions flagged.
 
-Only in-scope body claims (`in_scope & section == "body"`) take part.
+Only in-scope body claims (`in_scope & section == "body"`) take part, except those held back as
+implausible and not confirmed in review (salient.analysis.views.held_back): the figures leave
+them out, so they must neither widen an estimate nor make a drawn claim look contradicted.
 
 **Same claim.** Two claims are the same claim when they share category, measure, side and unit,
 their values agree, and their as-of intervals are compatible:
@@ -54,6 +56,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.pandas as pa
 
+from salient.analysis.selection import is_held_back, with_review_columns
 from salient.model import CATEGORIES, HEDGES, MEASURES, PRECISIONS, SIDES
 from salient.schemas import _bool, _int, _num, _str
 
@@ -187,8 +190,10 @@ def consolidate(
 
 
 def _scoped_records(claims: pd.DataFrame) -> list[dict]:
-    """In-scope body claims as dicts, with missing strings as None."""
+    """In-scope body claims not held back as implausible, as dicts, with missing strings as None."""
     mask = claims["in_scope"].astype(bool) & (claims["section"] == "body")
+    if "plausibility" in claims:
+        mask &= ~is_held_back(with_review_columns(claims))
     scoped = claims.loc[mask, [*KEY, *RECORD_FIELDS]]
     records = scoped.astype(object).where(scoped.notna(), None).to_dict("records")
     for rec in records:

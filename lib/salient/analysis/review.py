@@ -9,7 +9,12 @@ stable id (`article@start-end`) and an action:
 - **correct**: the claim takes the non-empty corrected fields (category, measure, side, values,
   unit, hedge, as_of, attributed_to, in_scope; '-' clears a text field or the date);
   `review_changes` says what changed;
-- **confirm**: the claim is marked `review = confirmed`, nothing else changes.
+- **confirm**: the claim is marked `review = confirmed`, nothing else changes; a claim held back
+  as implausible (its `plausibility` names the limit it exceeds) is then drawn in the views.
+
+A correction that changes a claim's category, side, unit or values has its `plausibility`
+checked again against data/plausibility.csv (for the run's theatre), so a claim corrected within
+the limits is drawn and one corrected beyond them stays held back, with the new reason.
 
 Rules that keep reviews trustworthy:
 
@@ -44,7 +49,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from salient.analysis.views import with_review_columns
+from salient.analysis.views import is_held_back, with_review_columns
+from salient.extract import plausibility
 from salient.ingest.corpus import REVIEWS_NAME, parse_iso_date
 from salient.model import CATEGORIES, HEDGES, MEASURES, SIDES
 from salient.schemas import REVIEW_EFFECTS, REVIEW_LOG, REVIEWED_CLAIMS, REVIEWS
@@ -61,6 +67,10 @@ COLUMN_ALIASES = {"attribution": "attributed_to", "id": "claim_id"}
 CLEAR = "-"
 """Written in a text field or as_of, clears it (an empty cell keeps the extracted value)."""
 VALUE_FIELDS = ("value_low", "value_best", "value_high")
+PLAUSIBILITY_FIELDS = ("category", "side", "unit", *VALUE_FIELDS)
+"""Corrected fields that make the claim's plausibility be checked again."""
+ANY_THEATRE = "*"
+"""Theatre for `apply` when none is given: only the limits every theatre shares are checked."""
 TRUE_WORDS = frozenset({"true", "yes", "1", "y"})
 FALSE_WORDS = frozenset({"false", "no", "0", "n"})
 
@@ -347,17 +357,27 @@ class Applied:
         return self.log.loc[self.log["status"].isin(["orphan", "malformed"])].reset_index(drop=True)
 
 
-def apply_reviews(claims: pd.DataFrame, corpus: str | Path) -> Applied:
-    """Apply `corpus`/reviews.csv to the extracted claims; every problem is logged, none raised."""
+def apply_reviews(
+    claims: pd.DataFrame, corpus: str | Path, *, theatre: str = ANY_THEATRE
+) -> Applied:
+    """Apply `corpus`/reviews.csv to the extracted claims; every problem is logged, none raised.
+
+    `theatre` is the run's: corrected values are checked against its limits too."""
     path = Path(corpus) / REVIEWS_NAME
     read = read_reviews(path)
-    applied = apply(claims, read, path.name)
+    applied = apply(claims, read, path.name, theatre=theatre)
     for row in applied.problems.itertuples():
         log.warning("%s", row.message)
     return applied
 
 
-def apply(claims: pd.DataFrame, read: ReviewFile, name: str = REVIEWS_NAME) -> Applied:
+def apply(
+    claims: pd.DataFrame,
+    read: ReviewFile,
+    name: str = REVIEWS_NAME,
+    *,
+    theatre: str = ANY_THEATRE,
+) -> Applied:
     """Apply parsed reviews to claims: the pure core of `apply_reviews`."""
     out = with_review_columns(claims).copy()
     rows = list(read.problems)
@@ -378,7 +398,9 @@ def apply(claims: pd.DataFrame, read: ReviewFile, name: str = REVIEWS_NAME) -> A
                 "message": f"{name} line {review.line}: orphan review of {review.claim_id}: {reason}; not applied",
             }
         else:
-            entry["message"] = _apply_one(out, index.get_loc(review.claim_id), review, name)
+            entry["message"] = _apply_one(
+                out, index.get_loc(review.claim_id), review, name, theatre
+            )
         rows.append(entry)
     table = pd.DataFrame(rows, columns=list(REVIEW_LOG.columns))
     table = table.sort_values(["line", "claim_id"], kind="mergesort").reset_index(drop=True)
@@ -415,7 +437,7 @@ def _orphan_reason(
     return None
 
 
-def _apply_one(out: pd.DataFrame, row: int, review: Review, name: str) -> str:
+def _apply_one(out: pd.DataFrame, row: int, review: Review, name: str, theatre: str) -> str:
     """Apply one review to row `row` of `out` in place; returns the log message."""
     changes = _with_bounds(out, row, review.changes)
     changed = [  # in the reviewer's terms: as_of, not the four date columns it sets
@@ -425,6 +447,8 @@ def _apply_one(out: pd.DataFrame, row: int, review: Review, name: str) -> str:
     ]
     for column, value in changes.items():
         out.at[row, column] = value
+    if any(column in changes for column in PLAUSIBILITY_FIELDS):
+        out.at[row, "plausibility"] = _plausibility(out, row, theatre)
     if review.action == "reject":
         out.at[row, "in_scope"] = False
         out.at[row, "scope_reason"] = f"rejected in review ({name} line {review.line})"
@@ -436,6 +460,18 @@ def _apply_one(out: pd.DataFrame, row: int, review: Review, name: str) -> str:
     out.at[row, "review_line"] = review.line
     what = f": {'; '.join(changed)}" if changed else ""
     return f"{name} line {review.line}: {STATE_OF_ACTION[review.action]} {review.claim_id}{what}"
+
+
+def _plausibility(out: pd.DataFrame, row: int, theatre: str) -> str:
+    """The plausibility reason of row `row` as it now reads ('' when within every limit)."""
+    values = tuple(None if _missing(v) else float(v) for v in out.loc[row, list(VALUE_FIELDS)])
+    return plausibility.implausible(
+        theatre,
+        str(out.at[row, "category"]),
+        str(out.at[row, "unit"]),
+        str(out.at[row, "side"]),
+        values,
+    )
 
 
 def _with_bounds(out: pd.DataFrame, row: int, changes: dict[str, object]) -> dict[str, object]:
@@ -528,13 +564,15 @@ def _effects_frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def review_counts(claims: pd.DataFrame, log_table: pd.DataFrame) -> dict[str, int]:
-    """Counts for the report: claims per review state, and review lines per status."""
+    """Counts for the report: claims per review state, review lines per status, and claims held
+    back as implausible (`held_back`: drawn in no view until confirmed)."""
     states = claims["review"].value_counts() if "review" in claims else pd.Series(dtype=int)
     counts = {state: int(states.get(state, 0)) for state in ("confirmed", "corrected", "rejected")}
     statuses = log_table["status"].value_counts()
     counts |= {
         status: int(statuses.get(status, 0)) for status in ("orphan", "malformed", "superseded")
     }
+    counts["held_back"] = int(is_held_back(claims).sum()) if "plausibility" in claims else 0
     return counts
 
 
@@ -738,7 +776,22 @@ def review_summary(claims: pd.DataFrame, log_table: pd.DataFrame, effects: pd.Da
     unapplied = [f"{_count(counts[s], s + ' line')}" for s in ("orphan", "malformed") if counts[s]]
     if unapplied:
         parts.append(f"Not applied: {' and '.join(unapplied)} (listed below and in the run log).")
+    if "plausibility" in claims:
+        parts.append(_held_back_sentence(counts["held_back"]))
     return " ".join(parts)
+
+
+def _held_back_sentence(n: int) -> str:
+    """What the summary says about claims held back as implausible (counted even when zero, so a
+    reader knows the check ran)."""
+    if not n:
+        return "No claim is held back as implausible."
+    verb, them = ("is", "it") if n == 1 else ("are", "them")
+    return (
+        f"{_count(n, 'claim')} {verb} held back as implausible (beyond a limit of "
+        f"data/plausibility.csv): no figure draws {them} until a reviewer confirms {them} "
+        '(listed below under "Held back as implausible").'
+    )
 
 
 def _count(n: int, noun: str) -> str:

@@ -1,7 +1,8 @@
 """The analysis frames the notebooks plot, each derived from the claims (and drone mentions) frame.
 
 Every claim view keeps only in-scope body claims (`in_scope & section == "body"`) that were not
-rejected in review, keeps all claims columns (with the review columns of salient.analysis.review, added
+rejected in review and are not held back as implausible (a non-empty `plausibility`, unless a
+reviewer confirmed the claim; `held_back` lists those), keeps all claims columns (with the review columns of salient.analysis.review, added
 as "unreviewed" when the claims have none), sorts by as_of_earliest, article_id, char_start (missing dates last) and adds:
 
 - `date_mid`: middle day of `as_of_earliest..as_of_latest` (ISO); empty without a date.
@@ -28,7 +29,12 @@ import numpy as np
 import pandas as pd
 
 from salient.analysis.consolidate import consolidate
-from salient.schemas import REVIEW_COLUMNS
+from salient.analysis.selection import (
+    candidates,
+    flagged,
+    is_held_back,
+    with_review_columns,
+)
 
 SORT_KEYS = ["as_of_earliest", "article_id", "char_start"]
 EXPLICIT_BASES = ("explicit", "context", "reviewed")
@@ -46,17 +52,21 @@ ViewFn = Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame | None], pd.DataFram
 def scoped(claims: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.DataFrame:
     """In-scope body claims, sorted, with the plotting columns of the module docstring.
 
-    Claims flagged as implausible stay out unless a reviewer confirmed them."""
+    Claims flagged as implausible stay out unless a reviewer confirmed them (see `held_back`)."""
     claims = with_review_columns(claims)
-    mask = (
-        claims["in_scope"].astype(bool)
-        & (claims["section"] == "body")
-        & (claims["review"] != "rejected")
-        & (
-            (claims["plausibility"].astype("string").fillna("") == "")
-            | (claims["review"] == "confirmed")
-        )
-    )
+    return _plotted(claims, candidates(claims) & ~flagged(claims), articles)
+
+
+def held_back(claims: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The claims `scoped` leaves out only because they are flagged implausible and no reviewer
+    confirmed them, with the same columns and order, so an analyst can see what was held back
+    (and confirm a true but surprising figure, which the views then draw, or reject it)."""
+    claims = with_review_columns(claims)
+    return _plotted(claims, is_held_back(claims), articles)
+
+
+def _plotted(claims: pd.DataFrame, mask: pd.Series, articles: pd.DataFrame | None) -> pd.DataFrame:
+    """The claims under `mask`, sorted by SORT_KEYS, with the plotting columns."""
     out = claims.loc[mask].copy()
     out = out.sort_values(SORT_KEYS, na_position="last", kind="mergesort").reset_index(drop=True)
     out["date_mid"] = _date_mid(out["as_of_earliest"], out["as_of_latest"])
@@ -71,16 +81,6 @@ def scoped(claims: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.Dat
             out["article_id"], out["char_start"], out["char_end"], out["quantity_text"], strict=True
         )
     ]
-    return out
-
-
-def with_review_columns(claims: pd.DataFrame) -> pd.DataFrame:
-    """Claims with the review columns; unreviewed defaults added when absent (no copy otherwise)."""
-    if "review" in claims:
-        return claims
-    out = claims.copy()
-    for column in REVIEW_COLUMNS:
-        out[column] = {"review": "unreviewed", "review_line": 0}.get(column)
     return out
 
 

@@ -210,7 +210,9 @@ def extract_plan(
                 cache.put(slot.entry)
     clock.lap("cache_write")
     rows = plan.manifest_rows + [slot.ingest_row() for slot in plan.slots] + plan.missing
-    extraction = _assemble(plan.slots, ingest_table(rows), plan.folder, cache, clock)
+    extraction = _assemble(
+        plan.slots, ingest_table(rows), plan.folder, cache, clock, theatre=plan.theatre
+    )
     for slot in plan.slots:  # the rows are in the tables now: free them before writing those
         slot.entry = None
     extraction.key = plan.key
@@ -384,6 +386,8 @@ def _assemble(
     folder: Path,
     cache: ArticleCache | None,
     clock: _Stopwatch,
+    *,
+    theatre: str,
 ) -> Extraction:
     """The corpus tables from the per-article results, in file order, with the analysts' reviews
     (`reviews.csv` in the folder, see salient.analysis.review) applied to the claims before the views are
@@ -394,7 +398,7 @@ def _assemble(
     articles = articles_from_rows(
         [dict(zip(ARTICLES.columns, e.article_row, strict=True)) for e in done]
     )
-    reviewed = apply_reviews(extracted, folder)
+    reviewed = apply_reviews(extracted, folder, theatre=theatre)  # its limits for corrections
     clock.lap("tables")
     views_of = partial(_views_of, mentions=mentions, articles=articles)
     views = views_of(reviewed.claims)
