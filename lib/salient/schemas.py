@@ -144,7 +144,9 @@ CLAIMS = pa.DataFrameSchema(
         "plausibility": _str(
             "Empty when the value is plausible; else why it is not (beyond the theatre's area or "
             "a side's force size, from data/plausibility.csv). Flagged claims stay here but are "
-            "not plotted.",
+            "held back from every view and figure until confirmed in review; the review "
+            "notebook lists them. A correction of the values, unit, side or category is checked "
+            "again.",
             nullable=False,
         ),
         "section": _str(
@@ -183,7 +185,8 @@ REVIEWS = pa.DataFrameSchema(
     {
         "claim_id": _str("The reviewed claim's id (article@start-end).", nullable=False),
         "action": _str(
-            "reject (drop from the views), correct (take the fields below), confirm (mark only).",
+            "reject (drop from the views), correct (take the fields below), confirm (mark only; "
+            "a claim held back as implausible is then drawn).",
             nullable=False,
             isin=("reject", "correct", "confirm"),
         ),

@@ -777,20 +777,24 @@ def review_summary(claims: pd.DataFrame, log_table: pd.DataFrame, effects: pd.Da
     if unapplied:
         parts.append(f"Not applied: {' and '.join(unapplied)} (listed below and in the run log).")
     if "plausibility" in claims:
-        parts.append(_held_back_sentence(counts["held_back"]))
+        parts.append(held_back_sentence(counts["held_back"]))
     return " ".join(parts)
 
 
-def _held_back_sentence(n: int) -> str:
-    """What the summary says about claims held back as implausible (counted even when zero, so a
-    reader knows the check ran)."""
+def held_back_sentence(n: int) -> str:
+    """What the summary says about `n` claims held back as implausible (said even when none, so
+    a reader knows the check ran).
+
+    >>> held_back_sentence(0)
+    'No claim is held back as implausible.'
+    """
     if not n:
         return "No claim is held back as implausible."
     verb, them = ("is", "it") if n == 1 else ("are", "them")
     return (
         f"{_count(n, 'claim')} {verb} held back as implausible (beyond a limit of "
         f"data/plausibility.csv): no figure draws {them} until a reviewer confirms {them} "
-        '(listed below under "Held back as implausible").'
+        '(see "Held back as implausible").'
     )
 
 

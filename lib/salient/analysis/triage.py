@@ -42,6 +42,23 @@ WEIGHTS = {
     "undated": 1,
 }
 OUTLIER_FACTOR = 3.0
+HELD_BACK_COLUMNS = [
+    "claim_id",
+    "plausibility",
+    "review",
+    "category",
+    "measure",
+    "side",
+    "value_low",
+    "value_best",
+    "value_high",
+    "unit",
+    "hedge",
+    "as_of",
+    "source_label",
+    "quantity_text",
+    "sentence",
+]
 COLUMNS = [
     "claim_id",
     "priority",
@@ -86,6 +103,12 @@ def needs_look(
     listed = listed.sort_values(SORT_KEYS, na_position="last", kind="mergesort")
     order = listed.sort_values("priority", ascending=False, kind="mergesort")
     return order.loc[order["priority"] > 0, COLUMNS].reset_index(drop=True)
+
+
+def held_back_claims(claims: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every claim held back as implausible (HELD_BACK_COLUMNS), in the views' order: the
+    unreviewed ones the worklist lists, and corrected ones still beyond a limit."""
+    return held_back(claims, articles)[HELD_BACK_COLUMNS]
 
 
 def _unreviewed(view: pd.DataFrame) -> pd.DataFrame:
