@@ -299,3 +299,22 @@ def test_an_inventory_line_labels_each_number_with_the_word_before_it():
 def test_drones_brought_down_belong_to_the_other_side():
     c = claims_of("A Ukrainian air defence unit said it had brought down 15 drones over Kursk.")
     assert c.side.tolist() == ["RU"]
+
+
+def test_whose_land_it_is_does_not_make_a_side_its_holder():
+    c = claims_of(
+        "Kyiv's units still hold about 400 square kilometres of Russian territory in Kursk, "
+        "down from some 1,200 square kilometres at the peak."
+    )
+    assert list(zip(c.value_best, c.side, c.measure, strict=True)) == [
+        (400.0, "UA", "held"),
+        (1200.0, "UA", "held"),
+    ]
+
+
+def test_an_aside_about_the_speaker_does_not_hide_who_speaks():
+    c = claims_of(
+        "A Ukrainian officer in Kursk, who asked not to be named, said his unit was down to "
+        "300 soldiers. Later he said 40 soldiers had been wounded."
+    )
+    assert c.attributed_to.tolist() == ["Ukrainian officer", "Ukrainian officer"]

@@ -67,6 +67,7 @@ _NAME_AFTER_ROLE = re.compile(r"\s[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)*$")
 _DATELINE_DASH = re.compile(r"[^—–]{1,60}?\b\d{1,2}(?:\s*\([^()]{1,40}\))?(\s[—–-]\s)")
 _COMMA = re.compile(r",(?!\d)")  # not the comma of "2,700"
 _AS_OF_TAIL = re.compile(r",\s*(?:as of|as at|by|on)\s*$", re.I)
+_LAND_AFTER = re.compile(r"\s+(?:territory|soil|land|border|borderlands?)\b", re.I)
 LEAD_MIN_WORDS = 8  # a shorter first line is a headline, byline or stamp, not the lead
 
 
@@ -599,7 +600,7 @@ def _first_side(text: str, start: int, stop: int) -> str | None:
 def _territory_side(text: str, n: Number, clause_start: int, th) -> tuple[str, str]:
     before = text[clause_start : n.start]
     loss = list(_LOSS_VERB.finditer(before))
-    actor = context.side_before(text, n.start)
+    actor = _actor_before(text, n.start)
     if loss:
         verb = loss[-1].group(0).lower()
         actor = _first_side(text, clause_start, clause_start + loss[-1].start()) or actor
@@ -614,6 +615,17 @@ def _territory_side(text: str, n: Number, clause_start: int, th) -> tuple[str, s
         return "gained", actor
     holder = actor if actor in ("UA", "RU") else th.default_holder
     return "held", holder or "unknown"
+
+
+def _actor_before(text: str, pos: int) -> str | None:
+    """The nearest side word before `pos` that names a party, not whose land it is: "Kyiv holds
+    400 km² of Russian territory, down from 1,300" is Ukraine's ground both times."""
+    found = [
+        side
+        for s, e, side in context.side_mentions(text)
+        if s < pos and not _LAND_AFTER.match(text, e)
+    ]
+    return found[-1] if found else None
 
 
 def _clause_start(text: str, pos: int) -> int:

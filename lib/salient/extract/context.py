@@ -39,7 +39,7 @@ _VERB = re.compile(
 )
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s*$")
 _REDUCED_PASSIVE = re.compile(r"(?<=,\s)(?:estimated|put|believed|reported)\s+(?:at|to)\b")
-_RELATIVE = re.compile(r"\s*(?:which|who)", re.I)
+_RELATIVE = re.compile(r"\s*(?:which|who)\b", re.I)
 _NAME_AT_END = re.compile(r"((?:[A-Z][\w'’-]+\s?){2,4})$")
 _LEADING_TIME = re.compile(
     r"^(?:(?:on|by|in|a day earlier|earlier|later)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
@@ -224,7 +224,9 @@ def _sources_named(sentence: str) -> tuple[tuple[int, str, bool], ...]:
         while len(parts) > 1 and not parts[-1].strip():
             parts.pop()  # "Name, the role, said": the comma right before the verb
         chunk = _ADVERBS.sub("", parts[-1].rstrip())
-        if _RELATIVE.fullmatch(chunk) and len(parts) > 1:  # "..., the agency, which says"
+        if _RELATIVE.match(chunk) and len(parts) > 1:
+            # "..., the agency, which says": the antecedent; "A commander, who asked not to be
+            # named, said": the relative clause is an aside, the subject comes before it
             chunk = parts[-2].rstrip()
         appositive = _appositive_name(parts)
         if appositive:  # "Alexei Smirnov, the acting governor, said"
@@ -342,7 +344,12 @@ def _appositive_name(parts: list[str]) -> str:
 
 
 def _last_clause(chunk: str) -> str:
-    parts = re.split(r"\b(?:that|and|but|which|who|when|as|after|while|with)\b", chunk)
+    """The subject before the verb: after the last conjunction, but before a relative clause
+    ("officials who spoke on condition of anonymity said" → "officials")."""
+    relative = re.search(r"\s(?:who|which)\s", chunk)
+    if relative and relative.start() > 0:
+        chunk = chunk[: relative.start()]
+    parts = re.split(r"\b(?:that|and|but|when|as|after|while|with)\b", chunk)
     return parts[-1] if parts[-1].strip() else chunk
 
 
