@@ -318,3 +318,17 @@ def test_an_aside_about_the_speaker_does_not_hide_who_speaks():
         "300 soldiers. Later he said 40 soldiers had been wounded."
     )
     assert c.attributed_to.tolist() == ["Ukrainian officer", "Ukrainian officer"]
+
+
+def test_its_forces_are_the_reporting_sides_own():
+    c = claims_of(
+        "Russia's defence ministry said its forces had captured 15 square kilometres in Kursk."
+    )
+    assert list(zip(c.side, c.measure, strict=True)) == [("RU", "gained")]
+
+
+def test_equipment_destroyed_by_its_units_is_the_other_sides():
+    c = claims_of(
+        "The Ukrainian army said its units had destroyed 12 armoured vehicles in Kursk overnight."
+    )
+    assert c.side.tolist() == ["RU"]

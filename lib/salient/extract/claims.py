@@ -33,7 +33,9 @@ _LOSS_VERB = re.compile(
     r"taken back|liberat\w*|lost|losing)\b",
     re.I,
 )
-_GAIN_VERB = re.compile(r"\b(?:gained|advanced|added|expanded)\b", re.I)
+_GAIN_VERB = re.compile(
+    r"\b(?:gained|advanced|added|expanded|captured|seized|took|taken|occupied)\b", re.I
+)
 _TERRITORY_OF = re.compile(
     r"^\s+of\s+(?:the\s+|its\s+|that\s+)?(?:\w+\s+){0,2}?(?:territory|area|gains|ground|loss|land)\b",
     re.I,

@@ -128,8 +128,8 @@ def _names_a_government(text: str, start: int, end: int) -> bool:
 def side_mentions(text: str, *, sources: bool = False) -> list[tuple[int, int, str]]:
     """(start, end, side) of side words that name a party, or with `sources`, a reporting source.
 
-    "The enemy" is the opponent of the reporting source named before it in `text`; with no such
-    source it is dropped (whose enemy is unknown).
+    "The enemy" is the opponent of the reporting source named before it in `text`, and "its
+    forces" / "our troops" are that source's own side; with no such source they are dropped.
     """
     return list(_side_mentions(text, sources))
 
@@ -149,10 +149,10 @@ def _side_mentions(text: str, sources: bool) -> tuple[tuple[int, int, str], ...]
             reporter = side
         if is_source != sources:
             continue
-        if side == "enemy":
+        if side in ("enemy", "own"):
             if reporter is None:
                 continue
-            side = OPPONENT[reporter]
+            side = OPPONENT[reporter] if side == "enemy" else reporter
         out.append((m.start(), m.end(), side))
     return tuple(out)
 
