@@ -20,6 +20,8 @@ from salient.ingest.sentences import split_sentences
 from salient.model import Article, Sentence
 from salient.schemas import CLAIMS
 
+CLAIM_COLUMNS = list(CLAIMS.columns)  # the order of a claim row
+
 _CASUALTY = re.compile(
     r"\b(?:killed|wounded|casualt\w*|loss(?:es)?|lost|dead|died|injured|bodies|deaths?)\b", re.I
 )
@@ -87,6 +89,17 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
     Validation against the schema happens once per corpus (pipeline), not per article: pandera
     costs ~25 ms a call, more than the extraction itself.
     """
+    return pd.DataFrame(claim_rows(article, theatre), columns=CLAIM_COLUMNS)
+
+
+def claim_rows(article: Article, theatre: str = "Kursk") -> list[tuple]:
+    """`extract_article`'s rows as tuples in CLAIMS column order, by span: what the pipeline
+    caches and concatenates (a pandas frame per article cost a tenth of the extraction)."""
+    rows = sorted(_claim_dicts(article, theatre), key=lambda r: (r["char_start"], r["char_end"]))
+    return [tuple(row.get(column) for column in CLAIM_COLUMNS) for row in rows]
+
+
+def _claim_dicts(article: Article, theatre: str) -> list[dict]:
     th = context.load_theatre(theatre)
     reference = _reference_date(article)
     rows: list[dict] = []
@@ -185,8 +198,7 @@ def extract_article(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
             speaker = src_named or speaker
             if src_named:
                 named.append(src_named)
-    frame = pd.DataFrame(rows, columns=list(CLAIMS.columns))
-    return frame.sort_values(["char_start", "char_end"], kind="stable").reset_index(drop=True)
+    return rows
 
 
 @dataclass(slots=True)

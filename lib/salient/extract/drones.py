@@ -19,6 +19,8 @@ from salient.ingest.sentences import split_sentences
 from salient.model import Article
 from salient.schemas import DRONE_MENTIONS
 
+MENTION_COLUMNS = list(DRONE_MENTIONS.columns)
+
 
 @cache
 def taxonomy() -> dict[str, str]:
@@ -44,6 +46,11 @@ def _case_sensitive_ok(term: str) -> bool:
 
 def extract_drone_mentions(article: Article, theatre: str = "Kursk") -> pd.DataFrame:
     """Every drone-tactic term in the article, one row per term occurrence."""
+    return pd.DataFrame(drone_mention_rows(article, theatre), columns=MENTION_COLUMNS)
+
+
+def drone_mention_rows(article: Article, theatre: str = "Kursk") -> list[tuple]:
+    """`extract_drone_mentions`' rows as tuples in DRONE_MENTIONS column order."""
     th = context.load_theatre(theatre)
     rows = []
     for section in article.sections or ():
@@ -58,18 +65,17 @@ def extract_drone_mentions(article: Article, theatre: str = "Kursk") -> pd.DataF
                     sent.text, m.start()
                 )
                 start, end = sent.start + m.start(), sent.start + m.end()
-                rows.append(
-                    {
-                        "mention_id": f"{article.article_id}@{start}-{end}",
-                        "article_id": article.article_id,
-                        "tactic": taxonomy()[m.group(0)],
-                        "term": term,
-                        "side": side or "unknown",
-                        "section": section.label,
-                        "in_scope": section.label != "boilerplate" and not other,
-                        "sentence": sent.text,
-                        "char_start": start,
-                        "char_end": end,
-                    }
-                )
-    return pd.DataFrame(rows, columns=list(DRONE_MENTIONS.columns))
+                row = {
+                    "mention_id": f"{article.article_id}@{start}-{end}",
+                    "article_id": article.article_id,
+                    "tactic": taxonomy()[m.group(0)],
+                    "term": term,
+                    "side": side or "unknown",
+                    "section": section.label,
+                    "in_scope": section.label != "boilerplate" and not other,
+                    "sentence": sent.text,
+                    "char_start": start,
+                    "char_end": end,
+                }
+                rows.append(tuple(row[column] for column in MENTION_COLUMNS))
+    return rows
