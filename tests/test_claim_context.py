@@ -332,3 +332,11 @@ def test_equipment_destroyed_by_its_units_is_the_other_sides():
         "The Ukrainian army said its units had destroyed 12 armoured vehicles in Kursk overnight."
     )
     assert c.side.tolist() == ["RU"]
+
+
+def test_a_lowercase_service_is_a_source():
+    c = claims_of(
+        "Ukrainian forces took 45 Russian soldiers prisoner near Sudzha in Kursk, the border "
+        "guard service said."
+    )
+    assert c.attributed_to.tolist() == ["border guard service"]

@@ -398,6 +398,7 @@ def _trimmed_source(src: str) -> str:
     if src[0].islower() and not re.search(
         r"ministry|officials?|sources?|analysts?|bloggers?|experts?|intelligence|reports?|officers?|aides?|"
         r"commanders?|maps|agency|authorities|researchers|mappers|engineers|think tank|institute|group|"
+        r"service|guards?|"
         r"observers|monitors|correspondents?|governors?|spokes\w+",
         src,
         re.I,
