@@ -340,3 +340,16 @@ def test_a_lowercase_service_is_a_source():
         "guard service said."
     )
     assert c.attributed_to.tolist() == ["border guard service"]
+
+
+def test_the_country_entered_is_not_the_holder():
+    c = claims_of(
+        "Ukrainian troops crossed into Russia's Kursk region and within a week held some "
+        "1,000 square kilometres."
+    )
+    assert c.side.tolist() == ["UA"]
+
+
+def test_an_estimated_figure_names_no_source():
+    c = claims_of("Russia responded by sending an estimated 50,000 troops to Kursk.")
+    assert c.attributed_to.tolist() == [""]

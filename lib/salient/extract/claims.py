@@ -72,6 +72,7 @@ _DATELINE_DASH = re.compile(r"[^—–]{1,60}?\b\d{1,2}(?:\s*\([^()]{1,40}\))?(\
 _COMMA = re.compile(r",(?!\d)")  # not the comma of "2,700"
 _AS_OF_TAIL = re.compile(r",\s*(?:as of|as at|by|on)\s*$", re.I)
 _LAND_AFTER = re.compile(r"\s+(?:territory|soil|land|border|borderlands?)\b", re.I)
+_INTO_BEFORE = re.compile(r"\b(?:into|inside|onto)\s+$", re.I)
 LEAD_MIN_WORDS = 8  # a shorter first line is a headline, byline or stamp, not the lead
 
 
@@ -633,11 +634,12 @@ def _territory_side(text: str, n: Number, clause_start: int, th) -> tuple[str, s
 
 def _actor_before(text: str, pos: int) -> str | None:
     """The nearest side word before `pos` that names a party, not whose land it is: "Kyiv holds
-    400 km² of Russian territory, down from 1,300" is Ukraine's ground both times."""
+    400 km² of Russian territory, down from 1,300" is Ukraine's ground both times, and so is
+    "troops crossed into Russia and took 1,000 km²"."""
     found = [
         side
         for s, e, side in context.side_mentions(text)
-        if s < pos and not _LAND_AFTER.match(text, e)
+        if s < pos and not _LAND_AFTER.match(text, e) and not _INTO_BEFORE.search(text, 0, s)
     ]
     return found[-1] if found else None
 

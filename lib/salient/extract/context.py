@@ -39,6 +39,7 @@ _VERB = re.compile(
 )
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s*$")
 _REDUCED_PASSIVE = re.compile(r"(?<=,\s)(?:estimated|put|believed|reported)\s+(?:at|to)\b")
+_DETERMINER_BEFORE = re.compile(r"\b(?:an|a|the)\s+$", re.I)
 _RELATIVE = re.compile(r"\s*(?:which|who)\b", re.I)
 _NAME_AT_END = re.compile(r"((?:[A-Z][\w'’-]+\s?){2,4})$")
 _LEADING_TIME = re.compile(
@@ -216,10 +217,12 @@ def _sources_named(sentence: str) -> tuple[tuple[int, str, bool], ...]:
     for m in _SAID_NAME.finditer(sentence):
         candidates.append((m.start(), m.group("src"), True))
     for m in _VERB.finditer(sentence):
-        if _PASSIVE_BEFORE.search(sentence, 0, m.start()) or _REDUCED_PASSIVE.match(
-            sentence, m.start()
+        if (
+            _PASSIVE_BEFORE.search(sentence, 0, m.start())
+            or _REDUCED_PASSIVE.match(sentence, m.start())
+            or _DETERMINER_BEFORE.search(sentence, 0, m.start())
         ):
-            continue  # "the force is put at", "troops, estimated at 12,000,": no source named
+            continue  # "is put at", "troops, estimated at 12,000,", "an estimated 50,000"
         parts = re.split(r"[,;:\"“”‘’—]", sentence[max(0, m.start() - 120) : m.start()])
         while len(parts) > 1 and not parts[-1].strip():
             parts.pop()  # "Name, the role, said": the comma right before the verb
