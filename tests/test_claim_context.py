@@ -353,3 +353,10 @@ def test_the_country_entered_is_not_the_holder():
 def test_an_estimated_figure_names_no_source():
     c = claims_of("Russia responded by sending an estimated 50,000 troops to Kursk.")
     assert c.attributed_to.tolist() == [""]
+
+
+def test_a_count_of_the_people_speaking_is_no_claim():
+    c = claims_of(
+        "The Kursk garrison numbers no more than 3,000 soldiers, two officers told reporters."
+    )
+    assert (c.value_best.tolist(), c.attributed_to.tolist()) == ([3000.0], ["two officers"])

@@ -315,6 +315,8 @@ def _claim(
         return None
     if frame is not None and frame.model_name:
         return None  # "Leopard 2 tanks": a model, not two tanks
+    if _counts_the_speakers(sent.text, frame):
+        return None  # "two officers told the BBC": who speaks, not what is counted
     unit = _unit_for(sent.text, number, frame)
     if unit is None:
         return None
@@ -372,6 +374,18 @@ def _claim(
         "char_start": start,
         "char_end": stop,
     }
+
+
+def _counts_the_speakers(text: str, frame: syntax.NumberFrame | None) -> bool:
+    """'two officers told the BBC', 'three soldiers said': the number counts the subject of the
+    reporting verb right after its noun."""
+    return (
+        frame is not None
+        and frame.role == "subject"
+        and frame.verb in syntax.reporting_verbs()
+        and context.names_a_report(text[frame.noun_end : frame.noun_end + 20])
+        and not re.match(r"[^\w]*[”\"]", text[frame.noun_end :])  # not a quote's last word
+    )
 
 
 def _counted_casualty(n: Number, frame: syntax.NumberFrame | None) -> bool:
