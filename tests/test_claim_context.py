@@ -360,3 +360,19 @@ def test_a_count_of_the_people_speaking_is_no_claim():
         "The Kursk garrison numbers no more than 3,000 soldiers, two officers told reporters."
     )
     assert (c.value_best.tolist(), c.attributed_to.tolist()) == ([3000.0], ["two officers"])
+
+
+def test_a_day_earlier_counts_from_the_last_date_given():
+    c = claims_of(
+        "Russia said on Monday that its troops had entered the town of Sudzha in Kursk.\n"
+        "A day earlier the governor said 200 Ukrainian soldiers were surrounded there. He put "
+        "Ukraine's losses at 5,000 soldiers.\n"
+        "The talks came two days after Kyiv confirmed 40 soldiers were captured in Kursk."
+    )
+    assert c.as_of.tolist() == ["2025-02-09", "2025-02-09", "2025-02-12"]
+
+
+def test_shifts_without_an_anchor_day_are_not_dates():
+    from salient.dates import shifted_dates
+
+    assert shifted_dates("A day earlier the general spoke.", None) == []

@@ -687,6 +687,67 @@ def find_dates(text: str, reference: dt.date | None = None) -> list[DateMention]
     return [_mention(raw, text, reference) for raw in _scan(text)]
 
 
+_SHIFT_RE = re.compile(
+    r"(?i)\b(?:(?P<count>a|an|one|two|three|four|five|six|seven|\d{1,2})\s+"
+    r"(?P<unit>days?|weeks?)\s+(?P<dir>earlier|later|afterwards)\b"
+    r"|the\s+(?P<rel>previous|preceding|next|following)\s+day\b"
+    r"|the\s+day\s+(?P<dir2>before|after)(?=\s*[,.;]))"  # not "two days after X confirmed"
+)
+_SHIFT_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_SHIFT_COUNTS |= {"six": 6, "seven": 7}
+
+
+def shifted_dates(text: str, anchor: DateMention | None) -> list[DateMention]:
+    """Dates counted from an earlier date of the text: "A day earlier", "the previous day",
+    "two days later" after "on Thursday" (2025-03-13) give 2025-03-12, 2025-03-12 and
+    2025-03-15. Only a day-precision anchor pins them; without one they are not dates.
+
+    >>> thursday = find_dates("on Thursday", dt.date(2025, 3, 14))[0]
+    >>> [m.value for m in shifted_dates("A day earlier the general spoke.", thursday)]
+    ['2025-03-12']
+    """
+    if anchor is None or anchor.precision != "day" or not anchor.value:
+        return []
+    base = dt.date.fromisoformat(anchor.value)
+    out = []
+    for m in _SHIFT_RE.finditer(text):
+        if m["unit"]:
+            count = _SHIFT_COUNTS.get(m["count"].lower()) or int(m["count"])
+            days = count * (7 if m["unit"].lower().startswith("week") else 1)
+            sign = -1 if m["dir"].lower() == "earlier" else 1
+        else:
+            days, sign = (
+                1,
+                -1
+                if (m["rel"] or m["dir2"] or "").lower()
+                in (
+                    "previous",
+                    "preceding",
+                    "before",
+                )
+                else 1,
+            )
+        day = base + dt.timedelta(days=sign * days)
+        if (m["unit"] or "").lower().startswith("week"):  # weeks from a day: only the month
+            first, last = month_interval(day.year, day.month)
+            value, precision, earliest, latest = to_iso(day, "month"), "month", first, last
+        else:
+            value, precision, earliest, latest = day.isoformat(), "day", day, day
+        out.append(
+            DateMention(
+                m.start(),
+                m.end(),
+                m.group(0),
+                value,
+                precision,
+                earliest.isoformat(),
+                latest.isoformat(),
+                "at",
+            )
+        )
+    return out
+
+
 # --------------------------------------------------------------------------- publication date
 
 _HEAD_LINES = 5  # datelines and "Posted" lines are looked for in the first non-empty lines

@@ -13,7 +13,14 @@ from functools import lru_cache
 
 import pandas as pd
 
-from salient.dates import DateMention, find_dates, is_dateline, month_interval, to_iso
+from salient.dates import (
+    DateMention,
+    find_dates,
+    is_dateline,
+    month_interval,
+    shifted_dates,
+    to_iso,
+)
 from salient.extract import casualties, context, plausibility, scope, syntax, units
 from salient.extract.numbers import Number, find_numbers
 from salient.ingest.sentences import split_sentences
@@ -116,6 +123,7 @@ def _claim_dicts(article: Article, theatre: str) -> list[dict]:
     relayed = context.relays_a_report(lead)
     relayed_from = context.relayed_source(lead) if relayed else ""
     drone_side = ""  # whose drones the last drone count with a side counted
+    last_day: DateMention | None = None  # the anchor of "a day earlier", "the next day"
     for (section, sentences, numbers_in), docs in zip(sections, parsed, strict=True):
         heading_place: tuple[str, str] | None = None
         para_dates: dict[int, DateMention] = {}
@@ -126,7 +134,10 @@ def _claim_dicts(article: Article, theatre: str) -> list[dict]:
         quoted = context.quote_sources([sent.text for sent in sentences])
         for k, (sent, numbers, doc) in enumerate(zip(sentences, numbers_in, docs, strict=True)):
             heading_place = _heading(sent, th.name) or heading_place
-            all_dates = find_dates(sent.text, reference)
+            all_dates = sorted(
+                find_dates(sent.text, reference) + shifted_dates(sent.text, last_day),
+                key=lambda d: d.start,
+            )
             dates = [
                 d
                 for d in all_dates
@@ -190,6 +201,7 @@ def _claim_dicts(article: Article, theatre: str) -> list[dict]:
                     claimed_until = row["char_end"] - sent.start
             if dates:
                 para_dates[sent.paragraph] = dates[-1]
+            last_day = next((d for d in reversed(all_dates) if d.precision == "day"), last_day)
             opening = context.opening_attribution(sent.text)
             if opening:  # "According to X, ..." frames the rest of the paragraph
                 para_source[sent.paragraph] = opening
