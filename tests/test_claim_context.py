@@ -376,3 +376,15 @@ def test_shifts_without_an_anchor_day_are_not_dates():
     from salient.dates import shifted_dates
 
     assert shifted_dates("A day earlier the general spoke.", None) == []
+
+
+def test_a_source_speaking_in_a_later_relative_clause_does_not_attribute_the_number():
+    c = claims_of(
+        "Ukraine holds less than 150 sq km in Kursk, a narrow strip that Kyiv says it will hold."
+    )
+    assert c.attributed_to.tolist() == [""]
+
+
+def test_a_trailing_attribution_still_names_the_source():
+    c = claims_of("Ukraine lost 900 soldiers in Kursk, Russia's defence ministry said.")
+    assert c.attributed_to.tolist() == ["Russian Defence Ministry"]

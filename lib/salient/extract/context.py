@@ -39,6 +39,7 @@ _VERB = re.compile(
 )
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s*$")
 _REDUCED_PASSIVE = re.compile(r"(?<=,\s)(?:estimated|put|believed|reported)\s+(?:at|to)\b")
+_RELATIVE_SOURCE = re.compile(r"\b(?:that|which|where|whom)\s+$")
 _DETERMINER_BEFORE = re.compile(r"\b(?:an|a|the)\s+$", re.I)
 _RELATIVE = re.compile(r"\s*(?:which|who)\b", re.I)
 _NAME_AT_END = re.compile(r"((?:[A-Z][\w'’-]+\s?){2,4})$")
@@ -189,7 +190,12 @@ def attribution(sentence: str, pos: int) -> str:
     if not cleaned:
         return ""
     before = [(p, s) for p, s, _ in cleaned if p <= pos]
-    return (before[-1] if before else cleaned[0][:2])[1]
+    if before:
+        return before[-1][1]
+    # A source after the number frames it (", the ministry said"), unless it speaks inside a
+    # relative clause about something else ("..., a strip that Kyiv says it will defend").
+    after = [s for p, s, _ in cleaned if not _RELATIVE_SOURCE.search(sentence, 0, p)]
+    return after[0] if after else ""
 
 
 def names_a_report(text: str) -> bool:
@@ -236,7 +242,9 @@ def _sources_named(sentence: str) -> tuple[tuple[int, str, bool], ...]:
             candidates.append((m.start() - len(chunk), appositive, True))
             continue
         if len(chunk.strip()) >= 2:
-            candidates.append((m.start() - len(chunk), _last_clause(chunk), True))
+            subject = _last_clause(chunk)
+            where = sentence.rfind(subject.strip(), 0, m.start())  # the subject itself
+            candidates.append((where if where >= 0 else m.start() - len(chunk), subject, True))
     cleaned = sorted((p, clean_source(s), by_verb) for p, s, by_verb in candidates)
     return tuple(c for c in cleaned if c[1])
 
