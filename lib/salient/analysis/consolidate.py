@@ -50,6 +50,7 @@ from __future__ import annotations
 import hashlib
 import math
 import statistics
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -249,23 +250,23 @@ def _cluster(records: list[dict], rel_tol: float) -> list[_Group]:
     """Complete-linkage groups of one key's claims, scanned in ascending best value.
 
     Records are sorted by best, so a group whose smallest best is out of reach of the current
-    claim is out of reach of every later one and is closed.
+    claim is out of reach of every later one and is closed. Groups open in ascending order of
+    their smallest best, so the ones to close are at the front of the queue. (A group left open
+    past its reach, behind a negative one, only costs a check: it cannot accept the claim.)
     """
     ordered = sorted(records, key=_cluster_order)
     closed: list[_Group] = []
-    open_groups: list[_Group] = []
+    open_groups: deque[_Group] = deque()
     for rec in ordered:
-        still_open = []
-        for group in open_groups:
-            (still_open if _reachable(group, rec, rel_tol) else closed).append(group)
-        open_groups = still_open
+        while open_groups and not _reachable(open_groups[0], rec, rel_tol):
+            closed.append(open_groups.popleft())
         candidate = _candidate(rec)
         target = next((g for g in open_groups if _accepts(g, candidate, rel_tol)), None)
         if target is None:
             target = _Group()
             open_groups.append(target)
         target.add(rec)
-    return closed + open_groups
+    return closed + list(open_groups)
 
 
 def _cluster_order(rec: dict) -> tuple:
