@@ -388,3 +388,11 @@ def test_a_source_speaking_in_a_later_relative_clause_does_not_attribute_the_num
 def test_a_trailing_attribution_still_names_the_source():
     c = claims_of("Ukraine lost 900 soldiers in Kursk, Russia's defence ministry said.")
     assert c.attributed_to.tolist() == ["Russian Defence Ministry"]
+
+
+def test_a_quote_closed_by_an_emphasising_speaker_is_theirs():
+    c = claims_of(
+        '"Our drones hit 30 Russian soldiers near Sudzha in Kursk last week. We need more '
+        'of them," emphasizes Ivan Petrenko.'
+    )
+    assert c.attributed_to.tolist() == ["Ivan Petrenko"]

@@ -30,7 +30,8 @@ _ACCORDING = re.compile(
     re.I,
 )
 _SAID_NAME = re.compile(
-    r"\b(?:said|says|added|wrote|told)\s+(?P<src>(?:[A-Z][\w'-]+\s?){1,4})(?=[,.;]|$)"
+    r"\b(?:said|says|added|wrote|told|noted|stressed|explained|emphasi[sz]e[sd])\s+"
+    r"(?P<src>(?:[A-Z][\w'-]+\s?){1,4})(?=[,.;]|$)"
 )
 _VERB = re.compile(
     r"\b(?:said|says|told|tells|estimates|estimated|estimate|claimed|claims|believe|believes|"
@@ -250,9 +251,16 @@ def _sources_named(sentence: str) -> tuple[tuple[int, str, bool], ...]:
 
 
 _QUOTE_OPEN = '“"'
+_CLOSING_VERBS = (
+    r"(?:said|says|added|stated|wrote|told|reported|noted|emphasi[sz]e[sd]|stressed|stresses|"
+    r"explained|explains|insisted|insists|warned|warns|continued|concluded)\b"
+)
 _QUOTE_CLOSE_SAID = re.compile(
-    r"[”\"]\s*,?\s*(?P<src>(?:the\s+)?[\w'’ -]{1,60}?)\s+"
-    r"(?:said|says|added|stated|wrote|told|reported|noted)\b"
+    r"[”\"]\s*,?\s*(?:(?P<src>(?:the\s+)?[\w'’ -]{1,60}?)\s+"
+    + _CLOSING_VERBS
+    + "|"
+    + _CLOSING_VERBS
+    + r"\s+(?P<named>(?:[A-Z][\w'’-]+\s?){1,4}))"  # '," said Ivan Petrenko'
 )
 
 
@@ -281,7 +289,7 @@ def quote_sources(sentences: list[str]) -> dict[int, str]:
             opened = i
         m = _QUOTE_CLOSE_SAID.search(text)
         if opened is not None and m:
-            source = clean_source(m.group("src"))
+            source = clean_source(m.group("src") or m.group("named"))
             if source:
                 out.update(dict.fromkeys(range(opened, i + 1), source))
             opened = None
@@ -409,7 +417,7 @@ def _trimmed_source(src: str) -> str:
     if src[0].islower() and not re.search(
         r"ministry|officials?|sources?|analysts?|bloggers?|experts?|intelligence|reports?|officers?|aides?|"
         r"commanders?|maps|agency|authorities|researchers|mappers|engineers|think tank|institute|group|"
-        r"service|guards?|"
+        r"service|guards?|journalists?|editors?|"
         r"observers|monitors|correspondents?|governors?|spokes\w+",
         src,
         re.I,
