@@ -3,7 +3,7 @@
 import doctest
 
 import pytest
-from salient import casefold
+from salient import casefold, lexicon
 from salient.analysis import review
 from salient.extract import casualties, gazetteer, numbers, plausibility
 from salient.output import interactive, report
@@ -11,7 +11,7 @@ from salient.output import interactive, report
 
 @pytest.mark.parametrize(
     "module",
-    [numbers, casefold, gazetteer, review, casualties, plausibility, report, interactive],
+    [numbers, casefold, lexicon, gazetteer, review, casualties, plausibility, report, interactive],
 )
 def test_docstring_examples(module):
     result = doctest.testmod(module)

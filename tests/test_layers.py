@@ -15,7 +15,7 @@ import salient
 
 PACKAGE = Path(salient.__file__).parent
 LAYERS = ("ingest", "extract", "analysis", "output", "run")
-SHARED = {"model", "schemas", "logs", "casefold", "dates", "data"}
+SHARED = {"model", "schemas", "logs", "casefold", "dates", "data", "lexicon"}
 
 
 def salient_imports(path: Path) -> set[str]:

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from salient import lexicon
 from salient.dates import (
     DateMention,
     find_dates,
@@ -29,31 +30,35 @@ from salient.schemas import CLAIMS
 
 CLAIM_COLUMNS = list(CLAIMS.columns)  # the order of a claim row
 
-_CASUALTY = re.compile(
-    r"\b(?:killed|wounded|casualt\w*|loss(?:es)?|lost|dead|died|injured|bodies|deaths?)\b", re.I
-)
-_CIVILIAN = re.compile(r"\b(?:people|civilians|residents|children|evacuated|population)\b", re.I)
-_FORCE = re.compile(
-    r"\b(?:troops|soldiers|force|forces|contingent|grouping|garrison|personnel|men|fighters)\b",
-    re.I,
-)
-_LOSS_VERB = re.compile(
-    r"\b(?:retook|retaken|retake|reclaim\w*|recaptur\w*|regain\w*|won back|win back|took back|"
-    r"taken back|liberat\w*|lost|losing)\b",
-    re.I,
-)
-_GAIN_VERB = re.compile(
-    r"\b(?:gained|advanced|added|expanded|captured|seized|took|taken|occupied)\b", re.I
-)
-_TERRITORY_OF = re.compile(
-    r"^\s+of\s+(?:the\s+|its\s+|that\s+)?(?:\w+\s+){0,2}?(?:territory|area|gains|ground|loss|land)\b",
-    re.I,
-)
-_PASSIVE_LOSS = re.compile(
-    r"^[^,.;]{0,45}?\b(?:were|was|had been|have been|has been|are)\s+(?:\w+\s+)?"
-    r"(?:recaptured|retaken|won back|taken back|reclaimed|lost|gone)\b|^[^,.;]{0,25}?\bof that loss\b",
-    re.I,
-)
+# Cue words that decide a category, side or measure are data (data/claim_cues.csv, see its
+# README): each template keeps only the grammar around a {set} of that file (salient.lexicon).
+CUE_TEMPLATES: dict[str, tuple[str, int]] = {
+    "casualty": (r"\b(?:{casualty})\b", re.I),
+    "civilian": (r"\b(?:{civilian})\b", re.I),
+    "force": (r"\b(?:{force})\b", re.I),
+    "loss_verb": (r"\b(?:{territory_loss_verb})\b", re.I),
+    "gain_verb": (r"\b(?:{territory_gain_verb})\b", re.I),
+    # "30 percent of the territory": a percentage of ground
+    "territory_of": (
+        r"^\s+of\s+(?:the\s+|its\s+|that\s+)?(?:\w+\s+){0,2}?(?:{territory_noun})\b",
+        re.I,
+    ),
+    # "... were retaken", "... of that loss": ground after the number was lost
+    "passive_loss": (
+        r"^[^,.;]{0,45}?\b(?:were|was|had been|have been|has been|are)\s+(?:\w+\s+)?"
+        r"(?:{passive_loss_participle})\b|^[^,.;]{0,25}?\b(?:{loss_back_reference})\b",
+        re.I,
+    ),
+    "land_after": (r"\s+(?:{land_noun})\b", re.I),  # "Russian territory": whose land, not who
+}
+
+
+def _cue(name: str) -> re.Pattern:
+    """The compiled regex of a CUE_TEMPLATES entry (compiled once, on first use)."""
+    template, flags = CUE_TEMPLATES[name]
+    return lexicon.cue_regex(template, flags)
+
+
 _DESTROY_VERB = re.compile(
     r"\b(?:destroyed|destroying|hit|struck|downed|shot down|knocked out|brought down|"
     r"intercepted|took out|taken out)\b",
@@ -78,7 +83,6 @@ _NAME_AFTER_ROLE = re.compile(r"\s[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)*$")
 _DATELINE_DASH = re.compile(r"[^—–]{1,60}?\b\d{1,2}(?:\s*\([^()]{1,40}\))?(\s[—–-]\s)")
 _COMMA = re.compile(r",(?!\d)")  # not the comma of "2,700"
 _AS_OF_TAIL = re.compile(r",\s*(?:as of|as at|by|on)\s*$", re.I)
-_LAND_AFTER = re.compile(r"\s+(?:territory|soil|land|border|borderlands?)\b", re.I)
 _INTO_BEFORE = re.compile(r"\b(?:into|inside|onto)\s+$", re.I)
 LEAD_MIN_WORDS = 8  # a shorter first line is a headline, byline or stamp, not the lead
 
@@ -463,7 +467,7 @@ def _unit_for(text: str, n: Number, frame: syntax.NumberFrame | None = None) -> 
             n.end + end + (len(text[n.end :]) - len(rest)),
         )
     if n.kind == "percent":
-        return _Unit("percent", "territory" if _TERRITORY_OF.match(rest) else "other")
+        return _Unit("percent", "territory" if _cue("territory_of").match(rest) else "other")
     listed = units.noun_before(text[: n.start])
     if listed:  # an inventory line: "tanks - 14, armored vehicles - 38" (before any parse)
         return _Unit(listed[0], listed[1])
@@ -552,7 +556,7 @@ def _is_cumulative(text: str) -> bool:
 @lru_cache(maxsize=64)
 def _talks_of_troops_or_losses(text: str) -> bool:
     """Memoized per sentence (asked once per bare number in it)."""
-    return bool(_FORCE.search(text) or _CASUALTY.search(text))
+    return bool(_cue("force").search(text) or _cue("casualty").search(text))
 
 
 def _category(
@@ -572,11 +576,13 @@ def _category(
         if unit.category == "people":
             return "other", ""  # "people" counts a loss only when the parse says so
     window = text[max(0, n.start - 40) : n.end + 60]
-    if _CIVILIAN.search(text[n.end : n.end + 40]) and not _FORCE.search(text[n.end : n.end + 30]):
-        if _CASUALTY.search(window) and "killed" in window:
+    if _cue("civilian").search(text[n.end : n.end + 40]) and not _cue("force").search(
+        text[n.end : n.end + 30]
+    ):
+        if _cue("casualty").search(window) and "killed" in window:
             return "casualties", "killed"
         return "other", ""
-    if _CASUALTY.search(window):
+    if _cue("casualty").search(window):
         return "casualties", casualties.kind_in_text(window) or "losses"
     return "troops", ""
 
@@ -640,7 +646,7 @@ def _first_side(text: str, start: int, stop: int) -> str | None:
 
 def _territory_side(text: str, n: Number, clause_start: int, th) -> tuple[str, str]:
     before = text[clause_start : n.start]
-    loss = list(_LOSS_VERB.finditer(before))
+    loss = list(_cue("loss_verb").finditer(before))
     actor = _actor_before(text, n.start)
     if loss:
         verb = loss[-1].group(0).lower()
@@ -650,9 +656,9 @@ def _territory_side(text: str, n: Number, clause_start: int, th) -> tuple[str, s
         return "lost", context.OPPONENT.get(
             actor, th.default_holder
         ) if actor else th.default_holder
-    if _PASSIVE_LOSS.match(text[n.end :]):
+    if _cue("passive_loss").match(text[n.end :]):
         return "lost", th.default_holder
-    if _GAIN_VERB.search(before) and actor:
+    if _cue("gain_verb").search(before) and actor:
         return "gained", actor
     holder = actor if actor in ("UA", "RU") else th.default_holder
     return "held", holder or "unknown"
@@ -665,7 +671,7 @@ def _actor_before(text: str, pos: int) -> str | None:
     found = [
         side
         for s, e, side in context.side_mentions(text)
-        if s < pos and not _LAND_AFTER.match(text, e) and not _INTO_BEFORE.search(text, 0, s)
+        if s < pos and not _cue("land_after").match(text, e) and not _INTO_BEFORE.search(text, 0, s)
     ]
     return found[-1] if found else None
 

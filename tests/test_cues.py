@@ -1,0 +1,163 @@
+"""Cue words are data: every cue set code names is in data/claim_cues.csv, and an analyst's edit to
+that file changes a decision. Edits go to a copy of the data folder (salient.lexicon.DATA points
+at it for the test), with made-up words so no built-in cue can be what decides."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from salient import lexicon
+from salient.extract import claims
+from salient.extract.claims import extract_article
+from test_claims import article
+
+
+@pytest.fixture
+def add_cue(tmp_path: Path, monkeypatch):
+    """add_cue(set, phrase): append a row to a copy of data/claim_cues.csv and use the copy."""
+    for source in resources.files("salient.data").iterdir():
+        if source.name.endswith(".csv"):
+            shutil.copyfile(str(source), tmp_path / source.name)
+
+    def forget() -> None:
+        lexicon.clear_caches()
+        for memo in (claims._is_cumulative, claims._talks_of_troops_or_losses):
+            memo.cache_clear()  # per-sentence answers that read the cues
+
+    def add(cue: str, phrase: str) -> None:
+        with (tmp_path / lexicon.CLAIM_CUES).open("a", encoding="utf-8") as fh:
+            fh.write(f"{cue},{phrase},added by a test\n")
+        forget()
+
+    monkeypatch.setattr(lexicon, "DATA", tmp_path)
+    forget()
+    yield add
+    monkeypatch.undo()
+    forget()
+
+
+def body_claim(body: str):
+    found = extract_article(article(body))
+    found = found[found.section == "body"]
+    assert len(found) == 1, found[["quantity_text", "category"]]
+    return found.iloc[0]
+
+
+def decision(body: str) -> tuple[str, str, str, str]:
+    c = body_claim(body)
+    return c.quantity_text, c.category, c.measure, c.side
+
+
+# --------------------------------------------------------------------------- the file and code
+
+
+def test_every_cue_set_code_names_is_in_the_data_file_and_compiles():
+    sets = lexicon.cue_sets()
+    named = {
+        s for template, _ in claims.CUE_TEMPLATES.values() for s in lexicon.set_names(template)
+    }
+    assert named <= set(sets), named - set(sets)
+    assert set(sets) <= named, f"sets no code reads: {set(sets) - named}"
+    for name in claims.CUE_TEMPLATES:
+        assert isinstance(claims._cue(name), re.Pattern)
+    assert all(sets[s] for s in named)
+
+
+def test_every_row_names_a_set_and_a_phrase_and_notes_each_set():
+    rows = lexicon.data_rows(lexicon.CLAIM_CUES)
+    assert all(r["cue"].strip() and r["phrase"].strip() for r in rows)
+    first_rows = {r["cue"]: r for r in reversed(rows)}  # each set's first row carries its note
+    assert all(r["note"].strip() for r in first_rows.values()), first_rows
+
+
+def test_a_trailing_star_is_a_word_stem_and_phrases_keep_word_boundaries():
+    assert lexicon.phrase_pattern("recaptur*") == r"recaptur\w*"
+    assert lexicon.phrase_pattern("won back") == "won back"
+    loss = claims._cue("loss_verb")
+    assert [m.group(0) for m in loss.finditer("They recaptured it; RECAPTURING it; recap.")] == [
+        "recaptured",
+        "RECAPTURING",
+    ]
+    assert loss.search("the closet") is None  # "lost" needs whole words: not inside "closet"
+
+
+def test_a_missing_set_is_an_error_that_names_it():
+    with pytest.raises(KeyError, match="no_such_set"):
+        lexicon.cue_regex(r"\b(?:{no_such_set})\b")
+
+
+# --------------------------------------------------------------------------- an edit decides
+
+
+def test_an_added_loss_verb_makes_ground_a_loss_of_the_other_side(add_cue):
+    body = "Russian units zorbled 45 square kilometres near Sudzha last week."
+    assert decision(body) == ("45 square kilometres", "territory", "held", "RU")
+    add_cue("territory_loss_verb", "zorbled")
+    assert decision(body) == ("45 square kilometres", "territory", "lost", "UA")
+
+
+def test_an_added_gain_verb_makes_ground_a_gain(add_cue):
+    body = "Russian units zorbled 45 square kilometres near Sudzha last week."
+    add_cue("territory_gain_verb", "zorbled")
+    assert decision(body) == ("45 square kilometres", "territory", "gained", "RU")
+
+
+def test_an_added_stem_matches_every_ending(add_cue):
+    add_cue("territory_loss_verb", "zorbl*")
+    body = "Russian units zorbling 45 square kilometres near Sudzha last week."
+    assert decision(body)[2:] == ("lost", "UA")
+
+
+def test_an_added_territory_noun_makes_a_fraction_ground(add_cue):
+    body = "Russia holds a third of the zorble in Kursk."
+    assert decision(body)[:2] == ("a third", "other")
+    add_cue("territory_noun", "zorble")
+    assert decision(body)[:3] == ("a third", "territory", "held")
+
+
+def test_an_added_passive_participle_makes_ground_lost(add_cue):
+    body = "About 45 square kilometres near Sudzha were zorbled last week."
+    assert decision(body)[2:] == ("held", "UA")
+    add_cue("passive_loss_participle", "zorbled")
+    assert decision(body)[2:] == ("lost", "UA")
+
+
+def test_an_added_back_reference_makes_ground_part_of_a_loss(add_cue):
+    body = "Some 45 square kilometres of that zorble were near Sudzha."
+    assert decision(body)[2:] == ("held", "UA")
+    add_cue("loss_back_reference", "of that zorble")
+    assert decision(body)[2:] == ("lost", "UA")
+
+
+def test_an_added_land_noun_makes_a_side_word_whose_land_not_who_holds(add_cue):
+    body = "Kyiv holds 400 km² of Russian zorbland, down from 1,300 in the autumn."
+    sides = lambda: list(extract_article(article(body)).query("section == 'body'").side)  # noqa: E731
+    assert sides() == ["UA", "RU"]
+    add_cue("land_noun", "zorbland")
+    assert sides() == ["UA", "UA"]
+
+
+def test_an_added_force_word_makes_a_bare_number_troops(add_cue):
+    body = "In Kursk the zorblers numbered 5000 by March."
+    assert decision(body)[1] == "other"
+    add_cue("force", "zorblers")
+    assert decision(body)[1] == "troops"
+
+
+def test_an_added_casualty_word_makes_a_count_of_persons_losses(add_cue):
+    body = "In Kursk the troops' zorbles reached 5000 by March."
+    assert decision(body)[1] == "troops"
+    add_cue("casualty", "zorbles")
+    c = body_claim(body)
+    assert (c.category, c.casualty_kind) == ("casualties", "losses")
+
+
+def test_an_added_civilian_word_keeps_a_count_out_of_the_forces(add_cue):
+    body = "In Kursk the troops counted 5000, zorblers included."
+    assert decision(body)[1] == "troops"
+    add_cue("civilian", "zorblers")
+    assert decision(body)[1] == "other"
