@@ -550,17 +550,19 @@ def _execute_into(
                         kernel_name)
             for nb in notebooks
         ]  # fmt: skip
-        for number, (nb, future) in enumerate(zip(notebooks, futures, strict=True), start=1):
-            label = f"[{number}/{len(notebooks)}] {nb.name} …"
-            elapsed, failure = future.result()
-            if failure is not None:
-                _say(progress, f"{label} FAILED ({elapsed:.1f} s)")
-                for pending in futures:
-                    pending.cancel()  # those not started yet; running ones end on their own
-                raise failure
-            seconds[nb.name] = elapsed
-            _say(progress, f"{label} ok ({elapsed:.1f} s)")
-            log.info("%s: ok in %.1f s", nb.name, elapsed)
+        try:
+            for number, (nb, future) in enumerate(zip(notebooks, futures, strict=True), start=1):
+                label = f"[{number}/{len(notebooks)}] {nb.name} …"
+                elapsed, failure = future.result()
+                if failure is not None:
+                    _say(progress, f"{label} FAILED ({elapsed:.1f} s)")
+                    raise failure
+                seconds[nb.name] = elapsed
+                _say(progress, f"{label} ok ({elapsed:.1f} s)")
+                log.info("%s: ok in %.1f s", nb.name, elapsed)
+        finally:  # a failure or an interrupt: notebooks not started yet never start
+            for pending in futures:
+                pending.cancel()
     return seconds
 
 
