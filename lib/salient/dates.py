@@ -1,12 +1,9 @@
 """Date expressions in running news text, resolved against a reference (publication) date.
 
-Two jobs:
-
-* `find_dates(text, reference)` → every date mention with its span, ISO value at its precision,
-  an interval of ISO days and its relation to the claim ("at", "since", "until", "range_start",
-  "range_end"), so each numeric claim can be given an as-of date.
-* `infer_publication_date(text)` → a `PublishedDate` from a dateline/"Posted" line (basis "text")
-  or, failing that, from the latest explicit date the article reports (basis "inferred").
+`find_dates(text, reference)` → every date mention with its span, ISO value at its precision,
+an interval of ISO days and its relation to the claim ("at", "since", "until", "range_start",
+"range_end"), so each numeric claim can be given an as-of date. `scan` and `resolve_calendar`
+are the steps below it, which `salient.ingest.published` reuses to date an article itself.
 
 Matching is one compiled regular expression (built once at import from `data/months.csv`) plus
 small context checks; normalisation uses `datetime` arithmetic. dateparser was measured to be
@@ -44,21 +41,19 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from salient.model import PublishedDate
-
 __all__ = [
     "DateMention",
+    "RawMention",
     "find_dates",
-    "infer_publication_date",
+    "is_dateline",
     "month_interval",
+    "resolve_calendar",
+    "scan",
     "to_iso",
     "year_interval",
 ]
 
 _MONTHS_CSV = Path(__file__).parent / "data" / "months.csv"
-
-PUBLICATION_WINDOW_DAYS = 30  # inferred publication: latest = earliest + this many days
-YEARLESS_LOOKBACK_DAYS = 61  # a yearless date may look back this far before its anchor
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +277,7 @@ _YEAR_PARTS = {
 
 
 @dataclass(slots=True)
-class _Raw:
+class RawMention:
     """A matched expression before resolution: what the text states, nothing inferred."""
 
     start: int
@@ -318,59 +313,59 @@ def _day_number(text: str) -> int:
     return int(text.rstrip("stndrh"))
 
 
-def _raws_from_match(match: re.Match[str]) -> list[_Raw]:
+def _raws_from_match(match: re.Match[str]) -> list[RawMention]:
     """One regex match → one raw mention, or two for a day or year range."""
     g = match.groupdict()
     start, end = match.span()
     if g["iso"]:
         return [
-            _Raw(start, end, "date", int(g["iso_y"]), int(g["iso_m"]), int(g["iso_d"]),
+            RawMention(start, end, "date", int(g["iso_y"]), int(g["iso_m"]), int(g["iso_d"]),
                  year_stated=True)
         ]  # fmt: skip
     if g["event"]:
-        return [_Raw(start, end, "event", relation="since")]
+        return [RawMention(start, end, "event", relation="since")]
     if g["mdy"]:
         return _month_day_raws(match)
     if g["dmy"]:
         year = int(g["dmy_y"]) if g["dmy_y"] else None
         month, day = _month_number(g["dmy_m"]), _day_number(g["dmy_d"])
-        return [_Raw(start, end, "date", year, month, day, year_stated=year is not None)]
+        return [RawMention(start, end, "date", year, month, day, year_stated=year is not None)]
     if g["my"]:
         return [
-            _Raw(start, end, "date", int(g["my_y"]), _month_number(g["my_m"]),
+            RawMention(start, end, "date", int(g["my_y"]), _month_number(g["my_m"]),
                  part=_part_name(g["my_p"]), year_stated=True)
         ]  # fmt: skip
     if g["yr"]:
         return _year_range_raws(match)
     if g["py"]:
-        return [_Raw(start, end, "date", int(g["py_y"]), part=_part_name(g["py_p"]),
+        return [RawMention(start, end, "date", int(g["py_y"]), part=_part_name(g["py_p"]),
                      year_stated=True)]  # fmt: skip
     if g["ago"]:
         count = g["ago_n"].lower()
         number = int(count) if count.isdigit() else _NUMBER_WORDS[count]
-        return [_Raw(start, end, "ago", unit=g["ago_u"].lower(), number=number)]
+        return [RawMention(start, end, "ago", unit=g["ago_u"].lower(), number=number)]
     if g["rp"]:
-        return [_Raw(start, end, "period", part=_part_name(g["rp_p"]), rel=g["rp_w"].lower(),
+        return [RawMention(start, end, "period", part=_part_name(g["rp_p"]), rel=g["rp_w"].lower(),
                      unit=g["rp_u"].lower())]  # fmt: skip
     if g["wd"]:
         rel = g["wd_r"].lower() if g["wd_r"] else None
-        return [_Raw(start, end, "weekday", rel=rel, number=_WEEKDAYS[g["wd_n"].lower()])]
+        return [RawMention(start, end, "weekday", rel=rel, number=_WEEKDAYS[g["wd_n"].lower()])]
     if g["dx"]:
-        return [_Raw(start, end, "deixis", word=g["dx_w"].lower())]
+        return [RawMention(start, end, "deixis", word=g["dx_w"].lower())]
     if g["mon"]:
         name = g["mon_f"] or g["mon_a"]
         rel = g["mon_r"].lower() if g["mon_r"] else None
-        return [_Raw(start, end, "date", month=_month_number(name),
+        return [RawMention(start, end, "date", month=_month_number(name),
                      part=_part_name(g["mon_p"]), rel=rel)]  # fmt: skip
-    return [_Raw(start, end, "date", int(g["y_y"]), year_stated=True)]
+    return [RawMention(start, end, "date", int(g["y_y"]), year_stated=True)]
 
 
-def _month_day_raws(match: re.Match[str]) -> list[_Raw]:
+def _month_day_raws(match: re.Match[str]) -> list[RawMention]:
     """One raw for "March 16, 2025"; two ("March 7", "12, 2025") for "March 7–12, 2025"."""
     g = match.groupdict()
     year = int(g["mdy_y"]) if g["mdy_y"] else None
     month = _month_number(g["mdy_m"])
-    first = _Raw(match.start(), match.end(), "date", year, month, _day_number(g["mdy_d"]),
+    first = RawMention(match.start(), match.end(), "date", year, month, _day_number(g["mdy_d"]),
                  year_stated=year is not None)  # fmt: skip
     if not g["mdy_d2"]:
         return [first]
@@ -381,7 +376,7 @@ def _month_day_raws(match: re.Match[str]) -> list[_Raw]:
     return [first, second]
 
 
-def _year_range_raws(match: re.Match[str]) -> list[_Raw]:
+def _year_range_raws(match: re.Match[str]) -> list[RawMention]:
     """Two year raws for "2023-2024" / "2023–24"; none for an implausible pair ("2025-03")."""
     first_year = int(match["yr_a"])
     second_text = match["yr_b"]
@@ -390,9 +385,9 @@ def _year_range_raws(match: re.Match[str]) -> list[_Raw]:
     )
     if not 0 < second_year - first_year <= 30:
         return []
-    first = _Raw(match.start(), match.end("yr_a"), "date", first_year, year_stated=True,
+    first = RawMention(match.start(), match.end("yr_a"), "date", first_year, year_stated=True,
                  relation="range_start")  # fmt: skip
-    second = _Raw(match.start("yr_b"), match.end(), "date", second_year, year_stated=True,
+    second = RawMention(match.start("yr_b"), match.end(), "date", second_year, year_stated=True,
                   relation="range_end")  # fmt: skip
     return [first, second]
 
@@ -411,7 +406,7 @@ def _next_word(text: str, end: int) -> str:
     return found.group(1) if found else ""
 
 
-def _plausible(raw: _Raw, match: re.Match[str], text: str) -> bool:
+def _plausible(raw: RawMention, match: re.Match[str], text: str) -> bool:
     """Context checks that tell a date from a homonym: "May" the modal, "June" a first name,
     "Sunday Times", "USA Today", "the last year" (a duration), "2000 troops" (a count)."""
     if match["mon"]:
@@ -437,7 +432,7 @@ def _plausible(raw: _Raw, match: re.Match[str], text: str) -> bool:
     return True
 
 
-def _bare_month_plausible(raw: _Raw, match: re.Match[str], text: str) -> bool:
+def _bare_month_plausible(raw: RawMention, match: re.Match[str], text: str) -> bool:
     if raw.part or raw.rel:
         return True
     has_cue = _previous_word(text, raw.start) in _MONTH_CUES
@@ -448,7 +443,7 @@ def _bare_month_plausible(raw: _Raw, match: re.Match[str], text: str) -> bool:
     return has_cue or not _CAPITALISED_NEXT_RE.match(text, raw.end)
 
 
-def _bare_year_plausible(raw: _Raw, text: str) -> bool:
+def _bare_year_plausible(raw: RawMention, text: str) -> bool:
     """A lone 4-digit number is a year after a cue word ("in 2024", "the 2022 invasion"), in
     parentheses, or before "'s"; not when the next word shows it is a count ("2000 troops")."""
     after = text[raw.end : raw.end + 3]
@@ -470,9 +465,9 @@ def _bare_year_plausible(raw: _Raw, text: str) -> bool:
 # --------------------------------------------------------------------------- scanning
 
 
-def _scan(text: str) -> list[_Raw]:
+def scan(text: str) -> list[RawMention]:
     """All plausible mentions in text order, with relations and range partners' years filled."""
-    raws: list[_Raw] = []
+    raws: list[RawMention] = []
     for match in _DATE_RE.finditer(text):
         for raw in _raws_from_match(match):
             if _plausible(raw, match, text):
@@ -494,7 +489,7 @@ def _relation_before(text: str, start: int) -> str:
     return "until" if cue in _UNTIL_CUES else "at"
 
 
-def _link_ranges(raws: list[_Raw], text: str) -> None:
+def _link_ranges(raws: list[RawMention], text: str) -> None:
     """Mark "X to Y" / "between X and Y" pairs and lend a missing year across the pair."""
     for first, second in itertools.pairwise(raws):
         if first.kind != second.kind or first.relation != "at" or second.relation != "at":
@@ -510,13 +505,13 @@ def _link_ranges(raws: list[_Raw], text: str) -> None:
         _lend_year(first, second)
 
 
-def _months_of_one_period(first: _Raw, second: _Raw, text: str) -> bool:
+def _months_of_one_period(first: RawMention, second: RawMention, text: str) -> bool:
     """'in January and February': two whole months after one preposition are one period."""
     whole_months = all(r.kind == "date" and r.day is None and r.month for r in (first, second))
     return whole_months and _IN_BEFORE_RE.search(text, 0, first.start) is not None
 
 
-def _lend_year(first: _Raw, second: _Raw) -> None:
+def _lend_year(first: RawMention, second: RawMention) -> None:
     """Lend a year across a range: "Late October to November 2024" → October 2024;
     "November to February 2025" → November 2024."""
     if first.kind != "date" or first.month is None or second.month is None:
@@ -533,16 +528,16 @@ def _lend_year(first: _Raw, second: _Raw) -> None:
 
 # --------------------------------------------------------------------------- resolution
 
-_Resolved = tuple[str, dt.date, dt.date]  # precision, earliest, latest
+Resolved = tuple[str, dt.date, dt.date]  # precision, earliest, latest
 _UNKNOWN: tuple[str, None, None] = ("unknown", None, None)
 
 
-def _resolve(raw: _Raw, reference: dt.date | None) -> _Resolved | tuple[str, None, None]:
+def _resolve(raw: RawMention, reference: dt.date | None) -> Resolved | tuple[str, None, None]:
     """A raw mention → (precision, earliest, latest); unknown when a needed year or the
     reference is missing, or the date does not exist (February 30)."""
     try:
         if raw.kind == "date":
-            return _resolve_calendar(raw, reference)
+            return resolve_calendar(raw, reference)
         if reference is None or raw.kind == "event":
             return _UNKNOWN
         if raw.kind == "weekday":
@@ -556,7 +551,9 @@ def _resolve(raw: _Raw, reference: dt.date | None) -> _Resolved | tuple[str, Non
         return _UNKNOWN
 
 
-def _resolve_calendar(raw: _Raw, reference: dt.date | None) -> _Resolved | tuple[str, None, None]:
+def resolve_calendar(
+    raw: RawMention, reference: dt.date | None
+) -> Resolved | tuple[str, None, None]:
     year = raw.year
     if year is None:
         if reference is None or raw.month is None:
@@ -570,7 +567,7 @@ def _resolve_calendar(raw: _Raw, reference: dt.date | None) -> _Resolved | tuple
     return "day", day, day
 
 
-def _year_for(raw: _Raw, reference: dt.date) -> int:
+def _year_for(raw: RawMention, reference: dt.date) -> int:
     """The year of a yearless month or month-day, seen from the reference (see module doc)."""
     assert raw.month is not None
     month, ref_month = raw.month, reference.month
@@ -611,7 +608,7 @@ def _narrow_year(year: int, part: str | None) -> tuple[dt.date, dt.date]:
     return month_interval(year, low)[0], month_interval(year, high)[1]
 
 
-def _resolve_weekday(raw: _Raw, reference: dt.date) -> _Resolved:
+def _resolve_weekday(raw: RawMention, reference: dt.date) -> Resolved:
     back = (reference.weekday() - raw.number) % 7
     if raw.rel in ("last", "past") and back == 0:
         back = 7
@@ -621,13 +618,13 @@ def _resolve_weekday(raw: _Raw, reference: dt.date) -> _Resolved:
     return "day", day, day
 
 
-def _resolve_deixis(word: str, reference: dt.date) -> _Resolved:
+def _resolve_deixis(word: str, reference: dt.date) -> Resolved:
     offset = {"yesterday": -1, "tomorrow": 1}.get(word, 0)
     day = reference + dt.timedelta(days=offset)
     return "day", day, day
 
 
-def _resolve_period(raw: _Raw, reference: dt.date) -> _Resolved:
+def _resolve_period(raw: RawMention, reference: dt.date) -> Resolved:
     step = {"last": -1, "next": 1}.get(raw.rel or "", 0)
     if raw.unit == "week":
         return _week(reference + dt.timedelta(weeks=step))
@@ -637,7 +634,7 @@ def _resolve_period(raw: _Raw, reference: dt.date) -> _Resolved:
     return ("year", *_narrow_year(reference.year + step, raw.part))
 
 
-def _resolve_ago(raw: _Raw, reference: dt.date) -> _Resolved:
+def _resolve_ago(raw: RawMention, reference: dt.date) -> Resolved:
     if raw.unit == "day":
         day = reference - dt.timedelta(days=raw.number)
         return "day", day, day
@@ -649,7 +646,7 @@ def _resolve_ago(raw: _Raw, reference: dt.date) -> _Resolved:
     return ("year", *year_interval(reference.year - raw.number))
 
 
-def _week(day: dt.date) -> _Resolved:
+def _week(day: dt.date) -> Resolved:
     """A week: month precision (the month of its Thursday), interval Monday–Sunday."""
     monday, sunday = week_interval(day)
     return "month", monday, sunday
@@ -664,7 +661,7 @@ def _value(precision: str, earliest: dt.date | None, latest: dt.date | None) -> 
     return to_iso(earliest, precision)
 
 
-def _mention(raw: _Raw, text: str, reference: dt.date | None) -> DateMention:
+def _mention(raw: RawMention, text: str, reference: dt.date | None) -> DateMention:
     precision, earliest, latest = _resolve(raw, reference)
     return DateMention(
         start=raw.start,
@@ -684,7 +681,7 @@ def find_dates(text: str, reference: dt.date | None = None) -> list[DateMention]
     >>> [m.value for m in find_dates("On Tuesday, and by mid-January", dt.date(2025, 3, 12))]
     ['2025-03-11', '2025-01']
     """
-    return [_mention(raw, text, reference) for raw in _scan(text)]
+    return [_mention(raw, text, reference) for raw in scan(text)]
 
 
 _SHIFT_RE = re.compile(
@@ -748,29 +745,7 @@ def shifted_dates(text: str, anchor: DateMention | None) -> list[DateMention]:
     return out
 
 
-# --------------------------------------------------------------------------- publication date
-
-_HEAD_LINES = 5  # datelines and "Posted" lines are looked for in the first non-empty lines
-_HEAD_CHARS = 1500
-_PLACE_DATELINE_RE = re.compile(r"[\W_]*[A-Z][A-Z.'’ /-]*[A-Z.](?:,\s+[A-Z][A-Za-z. ]+)?,\s*$")
-_POSTED_RE = re.compile(
-    r"(?i)[\W_]*(?:posted|published|updated|last\s+updated|first\s+published|date)"
-    r"(?:\s+on)?\s*:?\s*$"
-)
-_PLAIN_PREFIX_RE = re.compile(
-    r"[\W_]*(?:By\s+[A-Z][\w.'’ -]*?\s*[|·•,]\s*)?(?:[A-Z][a-z]+day,?\s+)?$"  # By Name | Monday,
-)
-_PLACE_SUFFIX_RE = re.compile(r"\s*(?:\(|—|–|-|/|\|)")
-_PLAIN_SUFFIX_RE = re.compile(r"\s*(?:[\W_]*$|[,·|•(]|at\s+\d|\d{1,2}:\d\d)")
-_FUTURE_RE = re.compile(
-    r"""(?i)\b(?:will|shall|going\s+to|scheduled|planned|plans?\s+to|expected\s+to
-            |due\s+to|next|upcoming|aims?\s+to|intends?\s+to)\b|'ll\b""",
-    re.VERBOSE,
-)
-_CLAUSE_END_RE = re.compile(r"[.!?\n,;:—–()]")
-_CLAUSE_MARKS = (". ", "! ", "? ", "\n", ",", ";", ":", "—", "–", "(", ")")
-_OPENER_STRIP = " \t\"'“‘*#-"
-
+# --------------------------------------------------------------------------- datelines
 
 _SENTENCE_DATELINE_PREFIX = re.compile(
     r"[\W_]*(?:date|[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3}(?:\s*[\[(][A-Z][\w .]*[\])])?,)\s*"
@@ -787,239 +762,3 @@ def is_dateline(sentence: str, mention: DateMention) -> bool:
     return sentence[: mention.start].strip(" _").startswith("date") or bool(
         _SENTENCE_DATELINE_SUFFIX.match(sentence, mention.end)
     )
-
-
-def infer_publication_date(text: str, *, today: dt.date | None = None) -> PublishedDate:
-    """The publication date an article's text states or implies.
-
-    1. A dateline or "Posted" line in the first lines ("KYIV, 6 January 2025 —",
-       "*Posted 20 November 2024 ·", "MOSCOW, March 5 (Wire) -") → basis "text", precision day.
-       A dateline without a year takes the first such day on or after the date inferred from
-       the rest of the text (step 2); with no year anywhere it cannot be placed → unknown.
-    2. Otherwise the article cannot predate the latest event it reports → basis "inferred",
-       earliest = that lower bound, latest = earliest + 30 days, value = earliest at the
-       bound's precision. Bounds, from past (not future-marked), non-"until" mentions:
-       - a stated day: that day;
-       - a whole stated month or year ("in November 2024", "in 2024"): the first day of the
-         following month/year, since writers name a period that way once it is over (inside it
-         they say "this month"), unless the text also dates something inside that period more
-         finely, which then bounds it instead; part-periods ("early March 2025") and "since"
-         give their first day;
-       - a month(-day) without a year: in the year of the nearest preceding stated day or month
-         (timelines), a year later if it would fall before it; with none preceding, the first
-         occurrence after the latest stated date (writers drop the year for recent dates);
-         after "since" ("since January"), the last occurrence starting by that date instead,
-         as it names a start in the past.
-       Relative forms ("last August", "on Tuesday", "next week") give no bound. Bounds after
-       `today` are ignored (an article is not from the future).
-
-    So an article whose only dates are "last August" and "in November 2024" gets earliest
-    2024-12-01, precision month, value "2024-12". Pass body text when boilerplate or pasted
-    stories are known: their dates count like any other.
-    """
-    today = today or dt.date.today()
-    raws = _scan(text)
-    dateline = _find_dateline(text, raws)
-    evidence = [raw for raw in raws if raw is not dateline]
-    inferred = _infer_from_mentions(evidence, text, today)
-    if dateline is None:
-        return inferred
-    if dateline.year is not None:
-        day = dt.date(dateline.year, dateline.month or 1, dateline.day or 1)
-        return PublishedDate(day.isoformat(), "text", "day", day.isoformat(), day.isoformat())
-    if inferred.earliest is None:
-        return PublishedDate.unknown()
-    day = _first_on_or_after(dateline, dt.date.fromisoformat(inferred.earliest))
-    if day is None:
-        return PublishedDate.unknown()
-    return PublishedDate(day.isoformat(), "text", "day", day.isoformat(), day.isoformat())
-
-
-def _find_dateline(text: str, raws: list[_Raw]) -> _Raw | None:
-    """The first month-day mention in the head that a dateline, "Posted" line or a line of its
-    own frames."""
-    head_end = _head_end(text)
-    for raw in raws:
-        if raw.start >= head_end:
-            break
-        if raw.kind != "date" or raw.day is None or raw.relation not in ("at",):
-            continue
-        line_start = text.rfind("\n", 0, raw.start) + 1
-        prefix = text[line_start : raw.start]
-        line_end = text.find("\n", raw.end)
-        suffix = text[raw.end : len(text) if line_end < 0 else line_end]
-        if _POSTED_RE.fullmatch(prefix):
-            return raw
-        if _PLACE_DATELINE_RE.fullmatch(prefix) and _PLACE_SUFFIX_RE.match(suffix):
-            return raw
-        if _PLAIN_PREFIX_RE.fullmatch(prefix) and _PLAIN_SUFFIX_RE.match(suffix):
-            return raw
-    return None
-
-
-def _head_end(text: str) -> int:
-    """Offset just past the first few non-empty lines."""
-    seen, position = 0, 0
-    while position < len(text) and position < _HEAD_CHARS:
-        newline = text.find("\n", position)
-        newline = len(text) if newline < 0 else newline
-        if text[position:newline].strip():
-            seen += 1
-            if seen == _HEAD_LINES:
-                return newline
-        position = newline + 1
-    return min(len(text), _HEAD_CHARS)
-
-
-def _first_on_or_after(raw: _Raw, bound: dt.date) -> dt.date | None:
-    """The first date with the raw's month and day on or after `bound`."""
-    assert raw.month is not None and raw.day is not None
-    for year in range(bound.year, bound.year + 9):
-        try:
-            day = dt.date(year, raw.month, raw.day)
-        except ValueError:
-            continue
-        if day >= bound:
-            return day
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class _Bound:
-    day: dt.date
-    precision: str
-
-
-def _infer_from_mentions(raws: list[_Raw], text: str, today: dt.date) -> PublishedDate:
-    usable = [r for r in raws if _counts_as_evidence(r, text)]
-    stated = [r for r in usable if r.year_stated]
-    bounds = [_stated_bound(r, stated) for r in stated]
-    bounds += _yearless_bounds(usable, stated)
-    bounds = [b for b in bounds if b is not None and b.day <= today]
-    if not bounds:
-        return PublishedDate.unknown()
-    rank = {"day": 2, "month": 1, "year": 0}
-    best = max(bounds, key=lambda b: (b.day, rank[b.precision]))
-    latest = best.day + dt.timedelta(days=PUBLICATION_WINDOW_DAYS)
-    return PublishedDate(
-        value=to_iso(best.day, best.precision),
-        basis="inferred",
-        precision=best.precision,
-        earliest=best.day.isoformat(),
-        latest=latest.isoformat(),
-    )
-
-
-def _counts_as_evidence(raw: _Raw, text: str) -> bool:
-    """Calendar mentions, not relative ones, not "until" and not in a future-tense clause."""
-    if raw.kind != "date" or raw.rel or raw.relation == "until":
-        return False
-    left, right = _clause_around(text, raw.start, raw.end)
-    return not _FUTURE_RE.search(text, left, right)
-
-
-def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """The clause holding a mention; a mention that opens its sentence as a phrase of its own
-    ("On March 20, talks will resume") takes the next clause too."""
-    window = max(0, start - 300)
-    left = max(text.rfind(mark, window, start) for mark in _CLAUSE_MARKS)
-    left = window if left < 0 else left + 1
-    found = _CLAUSE_END_RE.search(text, end)
-    right = found.start() if found else len(text)
-    opener = text[left:start].strip(_OPENER_STRIP)
-    if found and found.group() in ",;:" and opener.count(" ") == 0:
-        following = _CLAUSE_END_RE.search(text, found.end())
-        right = following.start() if following else len(text)
-    return left, right
-
-
-def _calendar(raw: _Raw) -> _Resolved | None:
-    resolved = _resolve_calendar(raw, None) if raw.year is not None else None
-    if resolved is None or resolved[0] == "unknown":
-        return None
-    return resolved  # type: ignore[return-value]
-
-
-def _stated_bound(raw: _Raw, stated: list[_Raw]) -> _Bound | None:
-    try:
-        resolved = _calendar(raw)
-    except ValueError:
-        return None
-    if resolved is None:
-        return None
-    precision, earliest, latest = resolved
-    whole_period = raw.part is None and raw.relation != "since" and precision != "day"
-    if whole_period and not _dated_inside(raw, stated):
-        return _Bound(latest + dt.timedelta(days=1), precision)
-    return _Bound(earliest, precision)
-
-
-def _dated_inside(raw: _Raw, stated: list[_Raw]) -> bool:
-    """Does the text date something more finely inside this month/year?"""
-    for other in stated:
-        if other.year != raw.year or other is raw:
-            continue
-        if raw.month is None and other.month is not None:
-            return True
-        if raw.month is not None and other.month == raw.month and other.day is not None:
-            return True
-    return False
-
-
-def _yearless_bounds(usable: list[_Raw], stated: list[_Raw]) -> list[_Bound]:
-    """Bounds from months and month-days written without a year (see infer_publication_date)."""
-    resolved = {id(r): _calendar(r) for r in stated}
-    latest_stated = max((res[2] for res in resolved.values() if res), default=None)
-    bounds: list[_Bound] = []
-    for raw in usable:
-        if raw.year_stated or raw.month is None:
-            continue
-        anchor = _preceding_anchor(raw, stated, resolved) or latest_stated
-        if anchor is None:
-            continue
-        if raw.relation == "since":  # "since January" names a start in the past
-            candidate = _last_starting_by(raw, anchor)
-        else:
-            floor = anchor - dt.timedelta(days=YEARLESS_LOOKBACK_DAYS)
-            candidate = _first_ending_after(raw, floor)
-        if candidate:
-            bounds.append(_Bound(candidate[1], candidate[0]))
-    return bounds
-
-
-def _preceding_anchor(
-    raw: _Raw, stated: list[_Raw], resolved: dict[int, _Resolved | None]
-) -> dt.date | None:
-    """First day of the nearest stated day or month before `raw` in the text."""
-    for other in reversed(stated):
-        found = resolved.get(id(other))
-        if other.start < raw.start and other.month is not None and found:
-            return found[1]
-    return None
-
-
-def _first_ending_after(raw: _Raw, floor: dt.date) -> _Resolved | None:
-    """The first occurrence of a yearless month(-day) that ends on or after `floor`."""
-    for year in range(floor.year, floor.year + 9):
-        candidate = _with_year(raw, year)
-        if candidate and candidate[2] >= floor:
-            return candidate
-    return None
-
-
-def _last_starting_by(raw: _Raw, ceiling: dt.date) -> _Resolved | None:
-    """The last occurrence of a yearless month(-day) that starts on or before `ceiling`."""
-    for year in range(ceiling.year, ceiling.year - 9, -1):
-        candidate = _with_year(raw, year)
-        if candidate and candidate[1] <= ceiling:
-            return candidate
-    return None
-
-
-def _with_year(raw: _Raw, year: int | None) -> _Resolved | None:
-    if year is None:
-        return None
-    try:
-        return _calendar(replace(raw, year=year))
-    except ValueError:
-        return None

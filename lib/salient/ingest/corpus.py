@@ -11,7 +11,7 @@ What it does, in reading order:
   out); a ``.txt`` file holding HTML goes the same way, with a warning;
 - merges the optional ``manifest.csv`` (``file,published,outlet,url,title``);
 - labels sections (`salient.ingest.sections`) and dates each article: manifest, then HTML meta, then
-  the body text (`salient.dates.infer_publication_date`, boilerplate excluded).
+  the body text (`salient.ingest.published.infer_publication_date`, boilerplate excluded).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from salient.dates import infer_publication_date
+from salient.ingest.published import infer_publication_date
 from salient.ingest.sections import split_sections
 from salient.ingest.sentences import split_sentences
 from salient.model import Article, PublishedDate, Section
