@@ -396,3 +396,14 @@ def test_a_quote_closed_by_an_emphasising_speaker_is_theirs():
         'of them," emphasizes Ivan Petrenko.'
     )
     assert c.attributed_to.tolist() == ["Ivan Petrenko"]
+
+
+def test_a_headline_may_end_by_naming_its_source():
+    from salient.extract import context
+
+    line = "Russia gathers 90,000 troops near Kursk border: Zelensky"
+    assert context.attribution(line, line.index("90,000")) == "Zelensky"
+    dash = "Ukrainian units gain ground in Kursk – ISW"
+    assert context.attribution(dash, 0) == "ISW"
+    place = "War in Ukraine, day 900: Kursk"
+    assert context.attribution(place, place.index("900")) == ""

@@ -41,6 +41,9 @@ _VERB = re.compile(
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s*$")
 _REDUCED_PASSIVE = re.compile(r"(?<=,\s)(?:estimated|put|believed|reported)\s+(?:at|to)\b")
 _RELATIVE_SOURCE = re.compile(r"\b(?:that|which|where|whom)\s+$")
+# A headline that ends by naming its source: "Russia masses 100,000 troops: Zelensky",
+# "Ukrainian forces advance in Kursk – ISW" (a name or acronym after a colon or spaced dash).
+_HEADLINE_SOURCE = re.compile(r"(?::|\s[–—-])\s+(?P<src>(?:[A-Z][\w'’.-]*\s?){1,3})\s*$")
 _DETERMINER_BEFORE = re.compile(r"\b(?:an|a|the)\s+$", re.I)
 _RELATIVE = re.compile(r"\s*(?:which|who)\b", re.I)
 _NAME_AT_END = re.compile(r"((?:[A-Z][\w'’-]+\s?){2,4})$")
@@ -216,13 +219,21 @@ def speaker(sentence: str) -> str:
 def _sources_named(sentence: str) -> tuple[tuple[int, str, bool], ...]:
     """(offset, source, named as a verb's subject) of every source the sentence names, in text
     order; memoized, as `attribution` is asked once per number in the sentence."""
-    if not _VERB.search(sentence) and "ccording" not in sentence and "per " not in sentence:
+    if (
+        not _VERB.search(sentence)
+        and "ccording" not in sentence
+        and "per " not in sentence
+        and not _HEADLINE_SOURCE.search(sentence)
+    ):
         return ()  # cheap exit: most sentences name no source
     candidates: list[tuple[int, str, bool]] = []
     for m in _ACCORDING.finditer(sentence):
         candidates.append((m.start(), m.group("src"), False))
     for m in _SAID_NAME.finditer(sentence):
         candidates.append((m.start(), m.group("src"), True))
+    headline = _HEADLINE_SOURCE.search(sentence)
+    if headline and not gazetteer.find_places(headline.group("src")):
+        candidates.append((headline.start("src"), headline.group("src"), True))
     for m in _VERB.finditer(sentence):
         if (
             _PASSIVE_BEFORE.search(sentence, 0, m.start())
