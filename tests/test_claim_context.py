@@ -407,3 +407,21 @@ def test_a_headline_may_end_by_naming_its_source():
     assert context.attribution(dash, 0) == "ISW"
     place = "War in Ukraine, day 900: Kursk"
     assert context.attribution(place, place.index("900")) == ""
+
+
+def test_a_source_described_in_the_lead_is_named_in_the_next_sentence():
+    c = claims_of(
+        "Russian units have retaken 300 square kilometres in Kursk, a senior Russian officer "
+        "claimed.\n"
+        "Col. Ivan Sidorov, who leads a brigade there, told a newspaper that Ukraine was in "
+        "retreat."
+    )
+    assert c.attributed_to.tolist() == ["Ivan Sidorov"]
+
+
+def test_a_described_source_stays_when_the_next_sentence_names_nobody():
+    c = claims_of(
+        "Russian units have retaken 300 square kilometres in Kursk, a senior Russian officer "
+        "claimed.\nThe fighting went on through the night."
+    )
+    assert c.attributed_to.tolist() == ["senior Russian officer"]

@@ -84,6 +84,10 @@ _DATELINE_DASH = re.compile(r"[^—–]{1,60}?\b\d{1,2}(?:\s*\([^()]{1,40}\))?(\
 _COMMA = re.compile(r",(?!\d)")  # not the comma of "2,700"
 _AS_OF_TAIL = re.compile(r",\s*(?:as of|as at|by|on)\s*$", re.I)
 _INTO_BEFORE = re.compile(r"\b(?:into|inside|onto)\s+$", re.I)
+_DESCRIBED_SOURCE = re.compile(
+    r"\b(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:general|official|commander|officer|source|"
+    r"spokes(?:man|woman|person)|minister|adviser|aide)\s+(?:said|says|claimed|claims|told)\b"
+)
 LEAD_MIN_WORDS = 8  # a shorter first line is a headline, byline or stamp, not the lead
 
 
@@ -128,6 +132,7 @@ def _claim_dicts(article: Article, theatre: str) -> list[dict]:
     relayed_from = context.relayed_source(lead) if relayed else ""
     drone_side = ""  # whose drones the last drone count with a side counted
     last_day: DateMention | None = None  # the anchor of "a day earlier", "the next day"
+    unnamed: list[dict] = []  # claims a "senior general" made, whom the next sentence may name
     for (section, sentences, numbers_in), docs in zip(sections, parsed, strict=True):
         heading_place: tuple[str, str] | None = None
         para_dates: dict[int, DateMention] = {}
@@ -149,6 +154,10 @@ def _claim_dicts(article: Article, theatre: str) -> list[dict]:
             ]
             places = _places_outside_sources(context.places_in(sent.text, th.name), doc)
             src_named = _named_speaker(sent.text)
+            if unnamed and src_named[:1].isupper():  # "..., a senior general said." "Gen. X ..."
+                for row in unnamed:
+                    row["attributed_to"] = src_named
+            unnamed = []
             starts = para_starts.setdefault(sent.paragraph, [])
             first = bisect.bisect_left(starts, sent.start - PARAGRAPH_LOOKBACK_CHARS)
             before_text = article.text[
@@ -156,6 +165,7 @@ def _claim_dicts(article: Article, theatre: str) -> list[dict]:
             ]
             starts.append(sent.start)
             claimed_until = -1
+            first_row = len(rows)
             if len(starts) == 1:  # the paragraph's first sentence
                 listed.open_paragraph(sent)
             sentence_sources: list[str] = []
@@ -210,6 +220,7 @@ def _claim_dicts(article: Article, theatre: str) -> list[dict]:
             if opening:  # "According to X, ..." frames the rest of the paragraph
                 para_source[sent.paragraph] = opening
             listed.note(sent, sentence_sources, named)
+            unnamed = _described_not_named(sent.text, rows[first_row:])
             if places:
                 para_place[sent.paragraph] = (places[-1][1], places[-1][2])
             speaker = src_named or speaker
@@ -243,6 +254,14 @@ class _ListSource:
         found = sources[-1] if sources else context.attribution(sent.text, len(sent.text))
         if found and found != "<pronoun>":
             self.source = context.resolve_reference(found, named)
+
+
+def _described_not_named(text: str, rows: list[dict]) -> list[dict]:
+    """The sentence's claims whose source it only describes ("..., a senior Russian general
+    claimed."): wire copy names that person in the next sentence."""
+    if not _DESCRIBED_SOURCE.search(text):
+        return []
+    return [row for row in rows if not row["attributed_to"] or row["attributed_to"][0].islower()]
 
 
 def _lead(sections: list[tuple]) -> str:
