@@ -425,3 +425,11 @@ def test_a_described_source_stays_when_the_next_sentence_names_nobody():
         "claimed.\nThe fighting went on through the night."
     )
     assert c.attributed_to.tolist() == ["senior Russian officer"]
+
+
+def test_an_earlier_statement_keeps_only_the_publication_month():
+    c = claims_of(
+        "The mapping group released its report on Monday, 10 February.\n"
+        "The governor had claimed that 40 settlements in Kursk were under enemy control."
+    )
+    assert c.as_of.tolist() == ["2025-02"]

@@ -88,6 +88,11 @@ _DESCRIBED_SOURCE = re.compile(
     r"\b(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:general|official|commander|officer|source|"
     r"spokes(?:man|woman|person)|minister|adviser|aide)\s+(?:said|says|claimed|claims|told)\b"
 )
+# "X had claimed that ...": a statement made some time before the report, on a day it does not
+# give; like a relayed report, only the publication month dates it.
+_EARLIER_STATEMENT = re.compile(
+    r"\bhad\s+(?:earlier\s+|previously\s+)?(?:claimed|said|stated|reported|announced)\b"
+)
 LEAD_MIN_WORDS = 8  # a shorter first line is a headline, byline or stamp, not the lead
 
 
@@ -365,13 +370,14 @@ def _claim(
     if frame is not None and category in ("casualties", "troops"):
         side = _frame_side(sent.text, frame, category) or side
     cumulative = _is_cumulative(sent.text)
+    earlier = _EARLIER_STATEMENT.search(sent.text) is not None
     as_of = _as_of(
         number,
         _dates_for(sent.text, number, dates),
-        None if cumulative else para_date,
+        None if cumulative or earlier else para_date,
         article,
         frame,
-        relayed,
+        relayed or earlier,
     )
     place, in_scope, reason = _scope(label, sent.text, number, places, heading, para_place, th)
     if category == "other" and in_scope:
