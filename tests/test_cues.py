@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from salient import lexicon
-from salient.extract import claims
+from salient.extract import claims, context
 from salient.extract.claims import extract_article
 from test_claims import article
 
@@ -25,8 +25,10 @@ def add_cue(tmp_path: Path, monkeypatch):
 
     def forget() -> None:
         lexicon.clear_caches()
-        for memo in (claims._is_cumulative, claims._talks_of_troops_or_losses):
-            memo.cache_clear()  # per-sentence answers that read the cues
+        for module in (claims, context):  # their per-sentence memos read the cues too
+            for memo in vars(module).values():
+                if hasattr(memo, "cache_clear"):
+                    memo.cache_clear()
 
     def add(cue: str, phrase: str) -> None:
         with (tmp_path / lexicon.CLAIM_CUES).open("a", encoding="utf-8") as fh:
@@ -55,16 +57,19 @@ def decision(body: str) -> tuple[str, str, str, str]:
 # --------------------------------------------------------------------------- the file and code
 
 
+TEMPLATES = {**claims.CUE_TEMPLATES, **context.CUE_TEMPLATES}
+
+
 def test_every_cue_set_code_names_is_in_the_data_file_and_compiles():
     sets = lexicon.cue_sets()
-    named = {
-        s for template, _ in claims.CUE_TEMPLATES.values() for s in lexicon.set_names(template)
-    }
+    named = {s for template, _ in TEMPLATES.values() for s in lexicon.set_names(template)}
     assert named <= set(sets), named - set(sets)
     assert set(sets) <= named, f"sets no code reads: {set(sets) - named}"
-    for name in claims.CUE_TEMPLATES:
-        assert isinstance(claims._cue(name), re.Pattern)
+    for module in (claims, context):
+        for name in module.CUE_TEMPLATES:
+            assert isinstance(module._cue(name), re.Pattern)
     assert all(sets[s] for s in named)
+    assert not claims.CUE_TEMPLATES.keys() & context.CUE_TEMPLATES.keys()
 
 
 def test_every_row_names_a_set_and_a_phrase_and_notes_each_set():
@@ -88,6 +93,13 @@ def test_a_trailing_star_is_a_word_stem_and_phrases_keep_word_boundaries():
 def test_a_missing_set_is_an_error_that_names_it():
     with pytest.raises(KeyError, match="no_such_set"):
         lexicon.cue_regex(r"\b(?:{no_such_set})\b")
+
+
+def test_case_sensitive_sets_stay_case_sensitive():
+    shift, verb = claims._cue("topic_shift"), context._cue("reporting_verb")
+    assert shift.match("Separately, officials said") and not shift.match("separately, they said")
+    assert verb.search("the officer said") and not verb.search("the officer SAID")
+    assert claims._cue("cumulative").search("SO FAR this year")  # the others ignore case
 
 
 # --------------------------------------------------------------------------- an edit decides
@@ -161,3 +173,71 @@ def test_an_added_civilian_word_keeps_a_count_out_of_the_forces(add_cue):
     assert decision(body)[1] == "troops"
     add_cue("civilian", "zorblers")
     assert decision(body)[1] == "other"
+
+
+def test_an_added_destroy_verb_makes_equipment_the_other_sides_loss(add_cue):
+    body = "Ukrainian forces zorbled 12 tanks near Sudzha."
+    assert decision(body) == ("12 tanks", "equipment", "", "UA")
+    add_cue("destroy_verb", "zorbled")
+    assert decision(body) == ("12 tanks", "equipment", "", "RU")
+
+
+def test_an_added_outnumbered_word_gives_the_ratio_to_the_other_side(add_cue):
+    body = "Ukrainian units near Sudzha are zorbled 3 to 1."
+    assert decision(body) == ("3 to 1", "ratio", "", "UA")
+    add_cue("outnumbered", "zorbled")
+    assert decision(body) == ("3 to 1", "ratio", "", "RU")
+
+
+def test_an_added_topic_shift_takes_a_sentence_out_of_the_paragraphs_scope(add_cue):
+    body = "Fighting went on near Sudzha. Zorbly, 300 troops arrived at the border."
+    assert bool(body_claim(body).in_scope) is True
+    add_cue("topic_shift", "Zorbly")
+    c = body_claim(body)
+    assert (bool(c.in_scope), c.scope_reason) == (False, "the sentence turns to another story")
+
+
+def test_an_added_cumulative_word_dates_a_count_the_day_it_is_told(add_cue):
+    body = (
+        "On February 3, fighting raged near Sudzha. "
+        "Russia has lost 900 soldiers zorbly, Ukrainian officials said."
+    )
+    assert body_claim(body).as_of == "2025-02-03"
+    add_cue("cumulative", "zorbly")
+    assert body_claim(body).as_of == "2025-02-12"  # the publication day
+
+
+def test_an_added_entry_preposition_keeps_a_side_word_from_holding_ground(add_cue):
+    body = "Ukrainian troops crossed zorb Russia and hold 400 km² near Sudzha."
+    assert decision(body) == ("400 km²", "territory", "held", "RU")
+    add_cue("entry_preposition", "zorb")
+    assert decision(body) == ("400 km²", "territory", "held", "UA")
+
+
+def test_an_added_source_noun_makes_a_side_word_a_source(add_cue):
+    text = "Russian zorblers put Ukraine's losses at 900."
+    assert [side for *_, side in context.side_mentions(text)] == ["RU", "UA"]
+    add_cue("source_noun", "zorblers")
+    assert [side for *_, side in context.side_mentions(text)] == ["UA"]
+    assert context.source_side_before(text, len(text)) == "RU"
+
+
+def test_an_added_source_modifier_may_stand_before_a_source_noun(add_cue):
+    text = "Russian zorbling officials put Ukraine's losses at 900."
+    assert [side for *_, side in context.side_mentions(text)] == ["RU", "UA"]
+    add_cue("source_modifier", "zorbling")
+    assert [side for *_, side in context.side_mentions(text)] == ["UA"]
+
+
+def test_an_added_reporting_verb_names_its_subject_the_source(add_cue):
+    text = "General Petrenko zorbled that 900 soldiers were killed."
+    assert context.speaker(text) == ""
+    add_cue("reporting_verb", "zorbled")
+    assert context.speaker(text) == "General Petrenko"
+
+
+def test_an_added_said_name_verb_names_the_capitalised_name_after_it(add_cue):
+    text = "Losses are high, Kyiv said; about 900 soldiers were killed, zorbled Ivan Petrenko."
+    assert context.speaker(text) == "Kyiv"
+    add_cue("said_name_verb", "zorbled")
+    assert context.speaker(text) == "Ivan Petrenko"

@@ -50,6 +50,13 @@ CUE_TEMPLATES: dict[str, tuple[str, int]] = {
         re.I,
     ),
     "land_after": (r"\s+(?:{land_noun})\b", re.I),  # "Russian territory": whose land, not who
+    "into_before": (r"\b(?:{entry_preposition})\s+$", re.I),  # "crossed into Russia"
+    "destroy_verb": (r"\b(?:{destroy_verb})\b", re.I),
+    "topic_shift": (r"^(?:{topic_shift})\b", 0),  # case-sensitive: a sentence opener
+    # A running total ("since the onset of hostilities", "since then") is as of the day it is
+    # told, not as of the date the count started from, which an earlier sentence may give.
+    "cumulative": (r"\b(?:{cumulative})\b", re.I),
+    "outnumbered": (r"\b(?:{outnumbered})\b", re.I),
 }
 
 
@@ -59,18 +66,6 @@ def _cue(name: str) -> re.Pattern:
     return lexicon.cue_regex(template, flags)
 
 
-_DESTROY_VERB = re.compile(
-    r"\b(?:destroyed|destroying|hit|struck|downed|shot down|knocked out|brought down|"
-    r"intercepted|took out|taken out)\b",
-    re.I,
-)
-_TOPIC_SHIFT = re.compile(
-    r"^(?:Separately|Elsewhere|In other (?:news|developments)|Meanwhile, in)\b"
-)
-# A running total ("since the onset of hostilities", "since then") is as of the day it is told,
-# not as of the date the count started from, which an earlier sentence may give.
-_CUMULATIVE = re.compile(r"\b(?:since|so far|to date|in total|in all)\b", re.I)
-_OUTNUMBERED = re.compile(r"\boutnumbered\b", re.I)
 _CLAUSE_BREAK = re.compile(r";|\s—\s|,\s+(?:while|but|and|with)\s|\band that\b")
 # How far back "the paragraph so far" reaches for a side word: a few sentences. Unbounded, a
 # one-line 1 MB page made every number rescan the whole page before it.
@@ -83,7 +78,6 @@ _NAME_AFTER_ROLE = re.compile(r"\s[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)*$")
 _DATELINE_DASH = re.compile(r"[^—–]{1,60}?\b\d{1,2}(?:\s*\([^()]{1,40}\))?(\s[—–-]\s)")
 _COMMA = re.compile(r",(?!\d)")  # not the comma of "2,700"
 _AS_OF_TAIL = re.compile(r",\s*(?:as of|as at|by|on)\s*$", re.I)
-_INTO_BEFORE = re.compile(r"\b(?:into|inside|onto)\s+$", re.I)
 _DESCRIBED_SOURCE = re.compile(
     r"\b(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:general|official|commander|officer|source|"
     r"spokes(?:man|woman|person)|minister|adviser|aide)\s+(?:said|says|claimed|claims|told)\b"
@@ -575,7 +569,7 @@ def _territory_numbers(text: str) -> tuple[tuple[int, units.UnitSpelling], ...]:
 @lru_cache(maxsize=64)
 def _is_cumulative(text: str) -> bool:
     """Memoized per sentence (asked once per number in it)."""
-    return _CUMULATIVE.search(text) is not None
+    return _cue("cumulative").search(text) is not None
 
 
 @lru_cache(maxsize=64)
@@ -645,12 +639,14 @@ def _side_in(text: str, spans) -> str | None:
 def _side_and_measure(text: str, n: Number, end: int, category: str, th) -> tuple[str, str]:
     clause_start = _clause_start(text, n.start)
     before = text[clause_start : n.start]
-    if category == "ratio" and _OUTNUMBERED.search(before):
+    if category == "ratio" and _cue("outnumbered").search(before):
         underdog = context.side_before(text, n.start)
         return "", context.OPPONENT.get(underdog, "unknown") if underdog else "unknown"
     if category == "territory":
         return _territory_side(text, n, clause_start, th)
-    destroyed = list(_DESTROY_VERB.finditer(before)) if category in ("equipment", "drones") else []
+    destroyed = (
+        list(_cue("destroy_verb").finditer(before)) if category in ("equipment", "drones") else []
+    )
     if destroyed:  # equipment and drones belong to the side that lost them
         destroyer = _first_side(text, clause_start, clause_start + destroyed[-1].start())
         if destroyer:
@@ -696,7 +692,9 @@ def _actor_before(text: str, pos: int) -> str | None:
     found = [
         side
         for s, e, side in context.side_mentions(text)
-        if s < pos and not _cue("land_after").match(text, e) and not _INTO_BEFORE.search(text, 0, s)
+        if s < pos
+        and not _cue("land_after").match(text, e)
+        and not _cue("into_before").search(text, 0, s)
     ]
     return found[-1] if found else None
 
@@ -810,7 +808,7 @@ def _scope(label, text, n: Number, places, heading, para_place, th) -> tuple[str
         if ours:
             return ours[0][1], True, f"names a {th.name} place"
         return near[1], False, f"about {near[1]} ({near[2]})"
-    if _TOPIC_SHIFT.match(text):
+    if _cue("topic_shift").match(text):
         return "", False, "the sentence turns to another story"
     for ctx, why in ((heading, "section heading"), (para_place, "earlier sentence")):
         if ctx:

@@ -12,31 +12,36 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+from salient import lexicon
 from salient.extract import gazetteer
 
-# A side word that names who reports ("Russia's defence ministry said") is a source, not a subject.
-_SOURCE_NOUN = re.compile(
-    r"^(?:'s)?\s+(?:(?:military|war|state|defen[cs]e|foreign|top|regional|official)\s+)*"
-    r"(?:blogger|bloggers|ministry|officials?|General Staff|intelligence|correspondent|media|"
-    r"sources?|analysts?|commanders?|officer|president|authorities|air force|spy agency|"
-    r"leadership|government|army said|says|said|claims|claimed|reported|reports|estimates|believes)\b",
-    re.IGNORECASE,
-)
+# Cue words are data (data/claim_cues.csv): these templates keep the grammar around a {set}.
+CUE_TEMPLATES: dict[str, tuple[str, int]] = {
+    # A side word that names who reports ("Russia's defence ministry said") is a source, not a
+    # subject.
+    "source_after_side": (
+        r"^(?:'s)?\s+(?:(?:{source_modifier})\s+)*(?:{source_noun})\b",
+        re.IGNORECASE,
+    ),
+    "reporting_verb": (r"\b(?:{reporting_verb})\b", 0),
+    "said_name": (
+        r"\b(?:{said_name_verb})\s+(?P<src>(?:[A-Z][\w'-]+\s?){1,4})(?=[,.;]|$)",
+        0,
+    ),
+}
+
+
+def _cue(name: str) -> re.Pattern:
+    """The compiled regex of a CUE_TEMPLATES entry (compiled once, on first use)."""
+    return lexicon.cue_regex(*CUE_TEMPLATES[name])
+
+
 OPPONENT = {"UA": "RU", "RU": "UA", "KP": "UA"}
 
 _ACCORDING = re.compile(
     r"\b(?:according to|as per|per)\s+(?P<src>(?:[^,.;:'\"“”‘’]|['’]s\b)+?)"
     r"(?=[,.;:\"“”‘]|['’](?!s\b)|\s+on\b|\s+that\b|$)",
     re.I,
-)
-_SAID_NAME = re.compile(
-    r"\b(?:said|says|added|wrote|told|noted|stressed|explained|emphasi[sz]e[sd])\s+"
-    r"(?P<src>(?:[A-Z][\w'-]+\s?){1,4})(?=[,.;]|$)"
-)
-_VERB = re.compile(
-    r"\b(?:said|says|told|tells|estimates|estimated|estimate|claimed|claims|believe|believes|"
-    r"assessed|reported|put|puts|warned|confirmed|acknowledged|asserted|wrote|added|announced|"
-    r"stated|indicate|suggest|gives|maintains|asserting|describes?|described)\b"
 )
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s*$")
 _REDUCED_PASSIVE = re.compile(r"(?<=,\s)(?:estimated|put|believed|reported)\s+(?:at|to)\b")
@@ -150,7 +155,7 @@ def _side_mentions(text: str, sources: bool) -> tuple[tuple[int, int, str], ...]
     reporter: str | None = None
     for m in pattern.finditer(masked):
         side = _side_of_match(m.group(0), side_of)
-        is_source = bool(_SOURCE_NOUN.match(masked[m.end() :]))
+        is_source = bool(_cue("source_after_side").match(masked[m.end() :]))
         if is_source and side in OPPONENT:
             reporter = side
         if is_source != sources:
@@ -204,7 +209,7 @@ def attribution(sentence: str, pos: int) -> str:
 
 def names_a_report(text: str) -> bool:
     """Whether `text` holds a reporting verb ("said", "told", "claimed", ...)."""
-    return _VERB.search(text) is not None
+    return _cue("reporting_verb").search(text) is not None
 
 
 def speaker(sentence: str) -> str:
@@ -220,7 +225,7 @@ def _sources_named(sentence: str) -> tuple[tuple[int, str, bool], ...]:
     """(offset, source, named as a verb's subject) of every source the sentence names, in text
     order; memoized, as `attribution` is asked once per number in the sentence."""
     if (
-        not _VERB.search(sentence)
+        not _cue("reporting_verb").search(sentence)
         and "ccording" not in sentence
         and "per " not in sentence
         and not _HEADLINE_SOURCE.search(sentence)
@@ -229,12 +234,12 @@ def _sources_named(sentence: str) -> tuple[tuple[int, str, bool], ...]:
     candidates: list[tuple[int, str, bool]] = []
     for m in _ACCORDING.finditer(sentence):
         candidates.append((m.start(), m.group("src"), False))
-    for m in _SAID_NAME.finditer(sentence):
+    for m in _cue("said_name").finditer(sentence):
         candidates.append((m.start(), m.group("src"), True))
     headline = _HEADLINE_SOURCE.search(sentence)
     if headline and not gazetteer.find_places(headline.group("src")):
         candidates.append((headline.start("src"), headline.group("src"), True))
-    for m in _VERB.finditer(sentence):
+    for m in _cue("reporting_verb").finditer(sentence):
         if (
             _PASSIVE_BEFORE.search(sentence, 0, m.start())
             or _REDUCED_PASSIVE.match(sentence, m.start())
