@@ -9,11 +9,10 @@ object is the victim; "900 soldiers died": the subject is), or a subject that na
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from salient import lexicon
 from salient.extract.syntax import NumberFrame
 
 # The number's role for the verb that makes it a casualty count, by the cue's `victim` column:
@@ -47,8 +46,7 @@ def aggregates() -> frozenset[str]:
 
 @cache
 def _cue_table() -> tuple[dict[str, Cue], dict[str, Cue], frozenset[str]]:
-    with resources.files("salient.data").joinpath("casualty_cues.csv").open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+    rows = lexicon.data_rows("casualty_cues.csv")
     nouns = {r["cue"].lower(): Cue(r["kind"], "") for r in rows if r["role"] == "noun"}
     verbs = {r["cue"].lower(): Cue(r["kind"], r["victim"]) for r in rows if r["role"] == "verb"}
     totals = frozenset(r["cue"].lower() for r in rows if r["role"] == "aggregate")

@@ -6,11 +6,9 @@ installable here (see the notes), so attribution uses reporting-verb patterns.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 
 from salient import lexicon
 from salient.extract import gazetteer
@@ -71,9 +69,8 @@ class Theatre:
     spec: gazetteer.TheatreSpec
 
 
-def _csv_rows(name: str) -> list[dict[str, str]]:
-    with resources.files("salient.data").joinpath(name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+def _csv_rows(name: str) -> tuple[dict[str, str], ...]:
+    return lexicon.data_rows(name)
 
 
 @cache

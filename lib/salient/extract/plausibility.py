@@ -9,11 +9,10 @@ comes from data/theatres.csv.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from salient import lexicon
 from salient.extract import gazetteer
 
 
@@ -30,8 +29,7 @@ class Limit:
 @cache
 def limits() -> tuple[Limit, ...]:
     """Every row of data/plausibility.csv."""
-    with resources.files("salient.data").joinpath("plausibility.csv").open(encoding="utf-8") as f:
-        return tuple(Limit(**row) for row in csv.DictReader(f))
+    return tuple(Limit(**row) for row in lexicon.data_rows("plausibility.csv"))
 
 
 def implausible(

@@ -11,12 +11,11 @@ several regions including Kursk", "600,000 soldiers along the entire front". Cue
 from __future__ import annotations
 
 import bisect
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 
+from salient import lexicon
 from salient.casefold import fold_case
 
 CLAUSE_BREAK = re.compile(r";|\s[—–]\s|,\s+(?:while|but|whereas|and|with)\s|\swhile\s|\band that\b")
@@ -34,8 +33,7 @@ class ScopeCue:
 
 @cache
 def _cues() -> tuple[re.Pattern, re.Pattern, dict[str, ScopeCue]]:
-    with resources.files("salient.data").joinpath("scope_cues.csv").open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+    rows = lexicon.data_rows("scope_cues.csv")
     by_cue = {r["cue"].lower(): ScopeCue(r["cue"], r["kind"], r["reason"]) for r in rows}
 
     def alternation(where: str) -> str:

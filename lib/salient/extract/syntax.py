@@ -20,6 +20,8 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from salient import lexicon
+
 MAX_SENTENCE_CHARS = 1_000  # longer "sentences" are lists or flattened tables: lexical rules only
 MAX_PARSED_CHARS = 60_000  # per article; the rest falls back to lexical rules (bounded cost)
 _CLIMB = 8  # at most this many arcs from a noun to its verb
@@ -225,13 +227,8 @@ def _words_until_verb(subject: Span, verb: Token | None) -> tuple[str, ...]:
 def reporting_verbs() -> dict[str, bool]:
     """data/reporting_verbs.csv: lemma → whether the verb's object can be the figure itself
     ("ISW estimates 900 troops"); the others report only over a clause ("X said that ...")."""
-    import csv
-    from importlib import resources
-
-    with (
-        resources.files("salient.data").joinpath("reporting_verbs.csv").open(encoding="utf-8") as f
-    ):
-        return {r["lemma"].lower(): r["takes_object"] == "yes" for r in csv.DictReader(f)}
+    rows = lexicon.data_rows("reporting_verbs.csv")
+    return {r["lemma"].lower(): r["takes_object"] == "yes" for r in rows}
 
 
 _CLAUSE_ARCS = ("ccomp", "parataxis", "xcomp", "advcl", "conj", "pcomp", "relcl")

@@ -6,11 +6,11 @@ pint, which is too slow per match (10-60 µs) and lacks "km2" to be used at run 
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from salient import lexicon
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +22,8 @@ class UnitSpelling:
     category: str
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    with resources.files("salient.data").joinpath(name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+def _rows(name: str) -> tuple[dict[str, str], ...]:
+    return lexicon.data_rows(name)
 
 
 @cache

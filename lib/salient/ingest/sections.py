@@ -17,12 +17,11 @@ article cannot swallow it. Blank lines belong to the section above them.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from salient import lexicon
 from salient.model import Section
 
 TITLE_MAX_CHARS = 150  # a longer first line is a lede, not a headline
@@ -63,9 +62,7 @@ class _Line:
 @cache
 def load_markers() -> tuple[Marker, ...]:
     """The boilerplate markers, in file order (the first matching row wins)."""
-    source = resources.files("salient") / "data" / "boilerplate.csv"
-    with source.open(encoding="utf-8", newline="") as handle:
-        return tuple(Marker(**row) for row in csv.DictReader(handle))
+    return tuple(Marker(**row) for row in lexicon.data_rows("boilerplate.csv"))
 
 
 @cache
