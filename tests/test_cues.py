@@ -241,3 +241,23 @@ def test_an_added_said_name_verb_names_the_capitalised_name_after_it(add_cue):
     assert context.speaker(text) == "Kyiv"
     add_cue("said_name_verb", "zorbled")
     assert context.speaker(text) == "Ivan Petrenko"
+
+
+def test_an_added_role_noun_credits_the_speaker_the_next_sentence_names(add_cue):
+    body = (
+        "Russia lost 900 soldiers near Sudzha, a senior Ukrainian zorbler claimed. "
+        "Gen. Ivan Petrenko told reporters the fighting went on."
+    )
+    assert body_claim(body).attributed_to == ""
+    add_cue("described_source_role", "zorbler")
+    assert body_claim(body).attributed_to == "Gen. Ivan Petrenko"
+
+
+def test_an_added_earlier_statement_verb_dates_a_claim_to_the_publication_month(add_cue):
+    body = (
+        "On February 3, fighting raged near Sudzha. "
+        "Petrenko had zorbled that 900 Russian soldiers were killed near Sudzha."
+    )
+    assert (body_claim(body).as_of, body_claim(body).as_of_precision) == ("2025-02-03", "day")
+    add_cue("earlier_statement_verb", "zorbled")
+    assert (body_claim(body).as_of, body_claim(body).as_of_precision) == ("2025-02", "month")

@@ -57,6 +57,18 @@ CUE_TEMPLATES: dict[str, tuple[str, int]] = {
     # told, not as of the date the count started from, which an earlier sentence may give.
     "cumulative": (r"\b(?:{cumulative})\b", re.I),
     "outnumbered": (r"\b(?:{outnumbered})\b", re.I),
+    # "..., a senior Russian general claimed": a source described, named in the next sentence
+    "described_source": (
+        r"\b(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:{described_source_role})\s+"
+        r"(?:{described_source_verb})\b",
+        0,
+    ),
+    # "X had claimed that ...": a statement made some time before the report, on a day it does
+    # not give; like a relayed report, only the publication month dates it.
+    "earlier_statement": (
+        r"\bhad\s+(?:earlier\s+|previously\s+)?(?:{earlier_statement_verb})\b",
+        0,
+    ),
 }
 
 
@@ -78,15 +90,6 @@ _NAME_AFTER_ROLE = re.compile(r"\s[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)*$")
 _DATELINE_DASH = re.compile(r"[^—–]{1,60}?\b\d{1,2}(?:\s*\([^()]{1,40}\))?(\s[—–-]\s)")
 _COMMA = re.compile(r",(?!\d)")  # not the comma of "2,700"
 _AS_OF_TAIL = re.compile(r",\s*(?:as of|as at|by|on)\s*$", re.I)
-_DESCRIBED_SOURCE = re.compile(
-    r"\b(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:general|official|commander|officer|source|"
-    r"spokes(?:man|woman|person)|minister|adviser|aide)\s+(?:said|says|claimed|claims|told)\b"
-)
-# "X had claimed that ...": a statement made some time before the report, on a day it does not
-# give; like a relayed report, only the publication month dates it.
-_EARLIER_STATEMENT = re.compile(
-    r"\bhad\s+(?:earlier\s+|previously\s+)?(?:claimed|said|stated|reported|announced)\b"
-)
 LEAD_MIN_WORDS = 8  # a shorter first line is a headline, byline or stamp, not the lead
 
 
@@ -258,7 +261,7 @@ class _ListSource:
 def _described_not_named(text: str, rows: list[dict]) -> list[dict]:
     """The sentence's claims whose source it only describes ("..., a senior Russian general
     claimed."): wire copy names that person in the next sentence."""
-    if not _DESCRIBED_SOURCE.search(text):
+    if not _cue("described_source").search(text):
         return []
     return [row for row in rows if not row["attributed_to"] or row["attributed_to"][0].islower()]
 
@@ -364,7 +367,7 @@ def _claim(
     if frame is not None and category in ("casualties", "troops"):
         side = _frame_side(sent.text, frame, category) or side
     cumulative = _is_cumulative(sent.text)
-    earlier = _EARLIER_STATEMENT.search(sent.text) is not None
+    earlier = _cue("earlier_statement").search(sent.text) is not None
     as_of = _as_of(
         number,
         _dates_for(sent.text, number, dates),
