@@ -42,10 +42,7 @@ WEIGHTS = {
     "undated": 1,
 }
 OUTLIER_FACTOR = 3.0
-HELD_BACK_COLUMNS = [
-    "claim_id",
-    "plausibility",
-    "review",
+CLAIM_FIELDS = [
     "category",
     "measure",
     "side",
@@ -59,25 +56,9 @@ HELD_BACK_COLUMNS = [
     "quantity_text",
     "sentence",
 ]
-COLUMNS = [
-    "claim_id",
-    "priority",
-    "reasons",
-    "plausibility",
-    "held_back",
-    "category",
-    "measure",
-    "side",
-    "value_low",
-    "value_best",
-    "value_high",
-    "unit",
-    "hedge",
-    "as_of",
-    "source_label",
-    "quantity_text",
-    "sentence",
-]
+"""What both lists show of a claim, after its id and why it is listed."""
+HELD_BACK_COLUMNS = ["claim_id", "plausibility", "review", *CLAIM_FIELDS]
+COLUMNS = ["claim_id", "priority", "reasons", "plausibility", "held_back", *CLAIM_FIELDS]
 
 
 def needs_look(
