@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from salient import lexicon
-from salient.extract import claims, context
+from salient.extract import claims, context, numbers
 from salient.extract.claims import extract_article
 from test_claims import article
 
@@ -25,7 +25,7 @@ def add_cue(tmp_path: Path, monkeypatch):
 
     def forget() -> None:
         lexicon.clear_caches()
-        for module in (claims, context):  # their per-sentence memos read the cues too
+        for module in (claims, context, numbers):  # their memos read the cues too
             for memo in vars(module).values():
                 if hasattr(memo, "cache_clear"):
                     memo.cache_clear()
@@ -63,6 +63,7 @@ TEMPLATES = {**claims.CUE_TEMPLATES, **context.CUE_TEMPLATES}
 def test_every_cue_set_code_names_is_in_the_data_file_and_compiles():
     sets = lexicon.cue_sets()
     named = {s for template, _ in TEMPLATES.values() for s in lexicon.set_names(template)}
+    named |= {f"hedge_{hedge}" for hedge in numbers.HEDGE_SETS}
     assert named <= set(sets), named - set(sets)
     assert set(sets) <= named, f"sets no code reads: {set(sets) - named}"
     for module in (claims, context):
@@ -70,6 +71,7 @@ def test_every_cue_set_code_names_is_in_the_data_file_and_compiles():
             assert isinstance(module._cue(name), re.Pattern)
     assert all(sets[s] for s in named)
     assert not claims.CUE_TEMPLATES.keys() & context.CUE_TEMPLATES.keys()
+    assert [hedge for _, hedge in numbers.hedges_before()] == ["at_most", "at_least", "approx"]
 
 
 def test_every_row_names_a_set_and_a_phrase_and_notes_each_set():
@@ -261,3 +263,11 @@ def test_an_added_earlier_statement_verb_dates_a_claim_to_the_publication_month(
     assert (body_claim(body).as_of, body_claim(body).as_of_precision) == ("2025-02-03", "day")
     add_cue("earlier_statement_verb", "zorbled")
     assert (body_claim(body).as_of, body_claim(body).as_of_precision) == ("2025-02", "month")
+
+
+@pytest.mark.parametrize("hedge", ["at_most", "at_least", "approx"])
+def test_an_added_hedge_word_hedges_the_number_after_it(add_cue, hedge):
+    body = "Russia lost zorbly 300 soldiers near Sudzha, Ukrainian officials said."
+    assert body_claim(body).hedge == "exact"
+    add_cue(f"hedge_{hedge}", "zorbly")
+    assert body_claim(body).hedge == hedge

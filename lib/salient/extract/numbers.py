@@ -15,9 +15,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from text_to_num import text2num
 
+from salient import lexicon
 from salient.casefold import fold_case
 
 _UNITS = [
@@ -105,26 +107,20 @@ ATOM = re.compile(
     re.VERBOSE,  # matched against case-folded text: 3-5x faster than re.IGNORECASE (notes §6)
 )
 
-HEDGES_BEFORE = [
-    (re.compile(rf"\b(?:{p})\s*$", re.IGNORECASE), hedge)
-    for p, hedge in [
-        (
-            r"up to|as many as|as much as|at most|no more than|less than|fewer than|under|"
-            r"maximum|max\.?|within|barely|just under|nearly up to",
-            "at_most",
-        ),
-        (
-            r"more than|over|at least|exceeded|exceeding|in excess of|upwards of|just over|"
-            r"no fewer than|no less than",
-            "at_least",
-        ),
-        (
-            r"about|around|roughly|approximately|approx\.?|some|close to|nearly|almost|"
-            r"an estimated|estimated at|near|circa|an approximate|approaching|perhaps",
-            "approx",
-        ),
-    ]
-]
+# The hedge words before a number are data (data/claim_cues.csv, sets hedge_*), tried in this
+# order: the first set whose words end right before the number names the hedge.
+HEDGE_SETS = ("at_most", "at_least", "approx")
+
+
+@cache
+def hedges_before() -> tuple[tuple[re.Pattern, str], ...]:
+    """(pattern, hedge) per hedge set: its words, then only spaces up to the number."""
+    return tuple(
+        (lexicon.cue_regex(rf"\b(?:{{hedge_{hedge}}})\s*$", re.IGNORECASE), hedge)
+        for hedge in HEDGE_SETS
+    )
+
+
 _AFTER_AT_LEAST = re.compile(r"^\s+(?:or more|and more|plus)\b", re.IGNORECASE)
 _RANGE_SEP = re.compile(r"^\s*(?:-|–|—|to)\s*$", re.IGNORECASE)
 _RATIO_AFTER = re.compile(r"^(?:\s*:\s*1\b|[\s-]+to[\s-]+(?:one|1)\b)", re.IGNORECASE)
@@ -208,7 +204,7 @@ def _hedge_before(text: str, start: int) -> tuple[str, str]:
     last = window.rstrip()[-1:]
     if not (last.isalpha() or last == "."):
         return "exact", ""  # fast exit, same answer: every hedge ends with a letter or "."
-    for pattern, hedge in HEDGES_BEFORE:
+    for pattern, hedge in hedges_before():
         m = pattern.search(window)
         if m:
             return hedge, m.group(0).strip()
