@@ -81,7 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="notebook parameter, typed like papermill's -p (e.g. -p figure_formats png,pdf)",
     )
     run.add_argument("--force", action="store_true", help="rerun even if the outputs are current")
-    _add_engine_arguments(run, dask=False)
+    _add_engine_arguments(
+        run,
+        dask=False,
+        jobs_help="worker processes for parsing, and notebooks run at once (default: every core)",
+    )
     _add_budget_option(run)
     run.set_defaults(handler=run_command)
 
@@ -114,13 +118,18 @@ def build_parser() -> argparse.ArgumentParser:
 _CACHE_DIR_HELP = f"cache folder (default: ${ENV_CACHE_DIR} or {DEFAULT_CACHE_DIR})"
 
 
-def _add_engine_arguments(command: argparse.ArgumentParser, *, dask: bool = True) -> None:
+def _add_engine_arguments(
+    command: argparse.ArgumentParser,
+    *,
+    dask: bool = True,
+    jobs_help: str = "worker processes for parsing (default: every core)",
+) -> None:
     """--jobs, --no-cache, --cache-dir and (for extract) --engine/--scheduler."""
     command.add_argument(
         "--jobs",
         type=_positive_int,
         metavar="N",
-        help="worker processes for parsing (default: every core)",
+        help=jobs_help,
     )
     command.add_argument(
         "--no-cache", action="store_true", help="parse every article again; read no cache"
