@@ -49,7 +49,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from salient.analysis.views import is_held_back, with_review_columns
+from salient.analysis.selection import is_held_back, with_review_columns
 from salient.extract import plausibility
 from salient.ingest.corpus import REVIEWS_NAME, parse_iso_date
 from salient.model import CATEGORIES, HEDGES, MEASURES, SIDES
