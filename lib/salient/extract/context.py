@@ -69,10 +69,6 @@ class Theatre:
     spec: gazetteer.TheatreSpec
 
 
-def _csv_rows(name: str) -> tuple[dict[str, str], ...]:
-    return lexicon.data_rows(name)
-
-
 @cache
 def load_theatre(name: str) -> Theatre:
     """The named theatre of data/theatres.csv; UnknownTheatreError (listing the known ones) else."""
@@ -100,7 +96,7 @@ def side_lexicon() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
     """Side words from data/sides.csv (demonyms, capitals, acronyms, leaders' possessives, the
     pejoratives each side uses for the other, "the enemy") and the masks of data/side_masks.csv
     ("South Korean" never reads as North Korean). Capitalised terms match case-sensitively."""
-    rows = _csv_rows("sides.csv")
+    rows = lexicon.data_rows("sides.csv")
     side_of: dict[str, str] = {}
     parts = []
     for r in sorted(rows, key=lambda r: len(r["term"]), reverse=True):
@@ -109,7 +105,7 @@ def side_lexicon() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
         body = re.escape(term) if term[0].isupper() else f"(?i:{re.escape(term)})"
         tail = r"(?:'s|’s)" if r["form"] == "possessive" else r"(?:'s|’s)?"
         parts.append(rf"\b{body}{tail}(?![\w-])")
-    masks = [re.escape(r["term"]) for r in _csv_rows("side_masks.csv")]
+    masks = [re.escape(r["term"]) for r in lexicon.data_rows("side_masks.csv")]
     mask = re.compile(r"\b(?:%s)(?:'s|’s)?\b" % "|".join(sorted(masks, key=len, reverse=True)))
     return re.compile("|".join(parts)), mask, side_of
 
@@ -120,7 +116,7 @@ def _side_of_match(text: str, side_of: dict[str, str]) -> str:
 
 @cache
 def _locatives() -> frozenset[str]:
-    return frozenset(r["word"].lower() for r in _csv_rows("locatives.csv"))
+    return frozenset(r["word"].lower() for r in lexicon.data_rows("locatives.csv"))
 
 
 def _names_a_government(text: str, start: int, end: int) -> bool:
@@ -326,7 +322,7 @@ def _relay_cues() -> tuple[re.Pattern, dict[str, str]]:
     """data/relay_cues.csv: words that say a text passes on another's report, and whether the
     phrase after them names the report's origin ("citing X") or the outlet relaying it
     ("reported by X")."""
-    rows = _csv_rows("relay_cues.csv")
+    rows = lexicon.data_rows("relay_cues.csv")
     cues = "|".join(re.escape(r["cue"]) for r in sorted(rows, key=lambda r: -len(r["cue"])))
     # The phrase runs to punctuation or to the next cue ("reported by X with reference to Y").
     pattern = rf"\b(?P<cue>{cues})\s+(?P<src>(?:(?!\b(?:{cues})\b)[^,.;:\"“”(])+)"
@@ -388,7 +384,7 @@ def _last_clause(chunk: str) -> str:
 @cache
 def source_aliases() -> tuple[re.Pattern, dict[str, str]]:
     """data/source_aliases.csv: spellings and transliterations of one source → its usual name."""
-    rows = _csv_rows("source_aliases.csv")
+    rows = lexicon.data_rows("source_aliases.csv")
     canonical = {r["variant"].lower(): r["canonical"] for r in rows}
     names = sorted(canonical, key=len, reverse=True)
     return re.compile(r"\b(?:%s)\b" % "|".join(re.escape(n) for n in names), re.I), canonical

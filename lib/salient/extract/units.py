@@ -22,10 +22,6 @@ class UnitSpelling:
     category: str
 
 
-def _rows(name: str) -> tuple[dict[str, str], ...]:
-    return lexicon.data_rows(name)
-
-
 @cache
 def unit_spellings() -> dict[str, UnitSpelling]:
     """Every spelling in data/units.csv, lower-cased."""
@@ -33,7 +29,7 @@ def unit_spellings() -> dict[str, UnitSpelling]:
         r["spelling"].lower(): UnitSpelling(
             r["spelling"], r["unit"], float(r["factor"]), r["pint_unit"], r["category"]
         )
-        for r in _rows("units.csv")
+        for r in lexicon.data_rows("units.csv")
     }
 
 
@@ -48,7 +44,7 @@ def unit_pattern() -> re.Pattern:
 @cache
 def nouns() -> dict[str, tuple[str, str]]:
     """Count noun (lower-case) → (unit, category)."""
-    return {r["noun"].lower(): (r["unit"], r["category"]) for r in _rows("nouns.csv")}
+    return {r["noun"].lower(): (r["unit"], r["category"]) for r in lexicon.data_rows("nouns.csv")}
 
 
 @cache
