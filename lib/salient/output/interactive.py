@@ -92,8 +92,7 @@ def safe_url(url: object) -> str | None:
 
 def chart_rows(view: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.DataFrame:
     """The fields a claims chart needs, one row per dated claim with a value, tooltips preformatted."""
-    rows = view.loc[view["value_plot"].notna() & (view["date_mid"].astype(str) != "nan")].copy()
-    rows = rows.loc[rows["date_mid"].notna() & (rows["date_mid"] != "")]
+    rows = _drawable(view)
     out = pd.DataFrame(
         {
             "date": rows["date_mid"],
@@ -117,6 +116,12 @@ def chart_rows(view: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.D
         }
     )
     return out.reset_index(drop=True)
+
+
+def _drawable(view: pd.DataFrame) -> pd.DataFrame:
+    """The claims a chart can place: a value and an as-of date."""
+    dated = view["date_mid"].notna() & ~view["date_mid"].astype(str).isin(["", "nan"])
+    return view.loc[view["value_plot"].notna() & dated]
 
 
 def _urls(article_ids: pd.Series, articles: pd.DataFrame | None) -> pd.Series:
@@ -184,8 +189,8 @@ def claims_chart(
     the Source and Hedge selectors filter; scrolling or dragging zooms and pans in time (to a
     month, say). `name` keeps parameter names unique per chart.
     """
-    everything = chart_rows(view, articles)
-    data = chart_rows(_capped(view), articles)
+    drawable = _drawable(view)
+    data = chart_rows(_capped(drawable), articles)
     side = alt.selection_point(name=f"{name}_side", fields=["side"], bind="legend")
     source = _choice(f"{name}_source", "Source ", data["source_label"])
     hedge = _choice(f"{name}_hedge", "Hedge ", data["hedge"])
@@ -219,7 +224,20 @@ def claims_chart(
     return (
         alt.layer(bars, points)
         .add_params(side, source, hedge, zoom)
-        .properties(title=_title(title, len(everything), len(data)), width=WIDTH, height=HEIGHT)
+        .properties(
+            title=_title(title, _claims_left_out(len(drawable), len(data))),
+            width=WIDTH,
+            height=HEIGHT,
+        )
+    )
+
+
+def _claims_left_out(total: int, drawn: int) -> str | None:
+    if drawn >= total:
+        return None
+    return (
+        f"{drawn} of {total} claims shown (figures repeated by the most articles, then the most "
+        "recent first); the table below lists every claim"
     )
 
 
@@ -233,16 +251,9 @@ def _capped(view: pd.DataFrame) -> pd.DataFrame:
     return cap_rows(ranked, MAX_INTERACTIVE_POINTS)
 
 
-def _title(title: str, total: int, drawn: int) -> str | alt.TitleParams:
-    """The title, with a subtitle saying how many claims are left out when the chart is capped."""
-    if drawn >= total:
-        return title
-    note = (
-        f"{drawn} of {total} claims shown (figures repeated by the most articles, then the most "
-        "recent first); "
-        "the table below lists every claim"
-    )
-    return alt.TitleParams(title, subtitle=note)
+def _title(title: str, left_out: str | None) -> str | alt.TitleParams:
+    """The title, with a subtitle saying what a capped chart leaves out (None: nothing)."""
+    return alt.TitleParams(title, subtitle=left_out) if left_out else title
 
 
 def _inline(data: pd.DataFrame) -> alt.InlineData:
@@ -270,21 +281,16 @@ def drone_chart(
     """
     shown = _most_mentioning(mentions)
     left_out = mentions["article_id"].nunique() - shown["article_id"].nunique()
-    if left_out > 0:
-        title = alt.TitleParams(
-            title,
-            subtitle=f"{left_out} articles with fewer mentions not shown; the table lists them",
-        )
-    mentions = shown
+    note = f"{left_out} articles with fewer mentions not shown; the table lists them"
     data = pd.DataFrame(
         {
-            "tactic": mentions["tactic"],
-            "article": mentions["article_id"],
-            "side": mentions["side"],
-            "term": mentions["term"],
-            "sentence": mentions["sentence"],
-            "mention_id": mentions["mention_id"],
-            "url": _urls(mentions["article_id"], articles),
+            "tactic": shown["tactic"],
+            "article": shown["article_id"],
+            "side": shown["side"],
+            "term": shown["term"],
+            "sentence": shown["sentence"],
+            "mention_id": shown["mention_id"],
+            "url": _urls(shown["article_id"], articles),
         }
     )
     side = alt.selection_point(name="drones_side", fields=["side"], bind="legend")
@@ -312,7 +318,7 @@ def drone_chart(
         )
         .transform_calculate(jitter="random()")
         .add_params(side)
-        .properties(title=title, width=WIDTH, height=HEIGHT)
+        .properties(title=_title(title, note if left_out > 0 else None), width=WIDTH, height=HEIGHT)
     )
 
 
